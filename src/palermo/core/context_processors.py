@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import translate_url
+from django.utils.translation import get_language, get_language_bidi, get_language_info
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    path = request.get_full_path()
+    alternates = [
+        {
+            "code": code,
+            "name": get_language_info(code)["name_local"],
+            "url": translate_url(path, code),
+        }
+        for code, _name in settings.LANGUAGES
+    ]
+    return {
+        "LANGUAGE_ALTERNATES": alternates,
+        "LANGUAGE_CODE": get_language(),
+        "LANGUAGE_BIDI": get_language_bidi(),
+        "PALERMO_ENV": settings.PALERMO_ENV,
+    }

@@ -1,0 +1,18 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from palermo.reference.loaders import load_all
+
+
+class Command(BaseCommand):
+    help = "Load or refresh the real reference data: sources, States, instruments, texts, participation."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        report = load_all()
+        if not report.changed:
+            self.stdout.write("Reference data is up to date; nothing changed.")
+            return
+        for line in report.lines():
+            self.stdout.write(line)
+        self.stdout.write(self.style.SUCCESS("Reference data loaded."))

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reference"
+urlpatterns = [
+    path("states/", views.state_list, name="states"),
+    path("states/<str:code>/", views.state_detail, name="state"),
+    path("instruments/", views.instrument_list, name="instruments"),
+    path("instruments/<slug:code>/", views.instrument_detail, name="instrument"),
+    path("instruments/<slug:code>/articles/<int:number>/", views.article_detail, name="article"),
+    path("sources/", views.source_list, name="sources"),
+]

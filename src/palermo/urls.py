@@ -1,0 +1,22 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from palermo.core import views as core_views
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", core_views.health, name="health"),
+    path("", core_views.root_redirect, name="root"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("palermo.core.urls")),
+    path("", include("palermo.reference.urls")),
+    path("account/", include("palermo.accounts.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=True,
+)
+
+handler404 = "palermo.core.views.not_found"
+handler500 = "palermo.core.views.server_error"
