@@ -48,9 +48,9 @@ def env_list(name: str) -> list[str]:
 
 
 PALERMO_ENV = env_str("PALERMO_ENV", "development")
-if PALERMO_ENV not in {"development", "production", "test"}:
+if PALERMO_ENV not in {"development", "production"}:
     raise ImproperlyConfigured(
-        f"PALERMO_ENV must be development, production or test, not {PALERMO_ENV!r}"
+        f"PALERMO_ENV must be development or production, not {PALERMO_ENV!r}"
     )
 PRODUCTION = PALERMO_ENV == "production"
 
@@ -76,7 +76,7 @@ else:
     # Development only: a fixed key so that sessions survive restarts on a laptop.
     SECRET_KEY = SECRET_KEY or "palermo-development-key-not-for-production"  # noqa: S105
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]", "testserver"]
-    DEBUG = env_bool("PALERMO_DEBUG", PALERMO_ENV == "development")
+    DEBUG = env_bool("PALERMO_DEBUG", True)
 
 INSTALLED_APPS = [
     "modeltranslation",
@@ -172,14 +172,11 @@ TIME_ZONE = "UTC"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if PALERMO_ENV == "test"
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
 WHITENOISE_MAX_AGE = 31536000 if PRODUCTION else 0

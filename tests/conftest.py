@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.core.management import call_command
+
+from tests.personas import *  # noqa: F403 - the persona fixtures
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
+    """Load the real reference data once into the test database."""
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        call_command("load_reference", verbosity=0)
+    yield
+
+
+@pytest.fixture
+def reference_data(db: None) -> None:
+    """Tests that read reference data ask for this (it is loaded once per session)."""

@@ -1,0 +1,11 @@
+"""Test settings: the real settings, with static files served unhashed and fast password hashing."""
+
+from palermo.settings import *  # noqa: F403
+from palermo.settings import STORAGES
+
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
