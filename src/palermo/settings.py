@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -30,7 +29,7 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if raw.lower() in {"0", "false", "no", "off"}:
         return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
+    raise SystemExit(f"Palermo: {name} must be true or false, not {raw!r}.")
 
 
 def env_int(name: str, default: int) -> int:
@@ -40,7 +39,7 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from exc
+        raise SystemExit(f"Palermo: {name} must be a whole number, not {raw!r}.") from exc
 
 
 def env_list(name: str) -> list[str]:
@@ -49,9 +48,7 @@ def env_list(name: str) -> list[str]:
 
 PALERMO_ENV = env_str("PALERMO_ENV", "development")
 if PALERMO_ENV not in {"development", "production"}:
-    raise ImproperlyConfigured(
-        f"PALERMO_ENV must be development or production, not {PALERMO_ENV!r}"
-    )
+    raise SystemExit(f"Palermo: PALERMO_ENV must be development or production, not {PALERMO_ENV!r}.")
 PRODUCTION = PALERMO_ENV == "production"
 
 SECRET_KEY = env_str("PALERMO_SECRET_KEY") or env_str("SECRET_KEY")
@@ -68,9 +65,8 @@ if PRODUCTION:
     if not DATABASE_URL or DATABASE_URL.startswith("sqlite"):
         missing.append("DATABASE_URL (PostgreSQL, not SQLite)")
     if missing:
-        raise ImproperlyConfigured(
-            "PALERMO_ENV=production needs " + ", ".join(missing) + "."
-        )
+        # One line, no traceback: the operator sees at once what to set.
+        raise SystemExit("Palermo: PALERMO_ENV=production needs " + ", ".join(missing) + ".")
     DEBUG = False
 else:
     # Development only: a fixed key so that sessions survive restarts on a laptop.

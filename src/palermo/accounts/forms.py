@@ -12,3 +12,7 @@ class SignInForm(AuthenticationForm):
         "invalid_login": _("The e-mail address and password do not match an account."),
         "inactive": _("This account is inactive."),
     }
+
+    def clean_username(self) -> str:
+        # Accounts are stored under the lower-cased address; people type it as they like.
+        return str(self.cleaned_data["username"]).strip().lower()

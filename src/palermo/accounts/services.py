@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from palermo.reference.models import State
@@ -30,7 +31,24 @@ def user_ensure(
         user.set_unusable_password()
     user.full_clean()
     user.save()
+    if is_secretariat:
+        user.groups.add(secretariat_group())
+    else:
+        user.groups.remove(*Group.objects.filter(name=SECRETARIAT_GROUP))
     return user
+
+
+SECRETARIAT_GROUP = "Secretariat"
+SECRETARIAT_APPS = ["reference", "accounts"]
+
+
+def secretariat_group() -> Group:
+    """The group whose permissions let the secretariat manage reference data and accounts."""
+    group, _created = Group.objects.get_or_create(name=SECRETARIAT_GROUP)
+    wanted = Permission.objects.filter(content_type__app_label__in=SECRETARIAT_APPS)
+    if group.permissions.count() != wanted.count():
+        group.permissions.set(wanted)
+    return group
 
 
 @transaction.atomic

@@ -23,4 +23,6 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "LANGUAGE_CODE": get_language(),
         "LANGUAGE_BIDI": get_language_bidi(),
         "PALERMO_ENV": settings.PALERMO_ENV,
+        # A signed-in demo account shows its (fictional) name on every page.
+        "demo_shown": getattr(request.user, "is_demo", False) if hasattr(request, "user") else False,
     }

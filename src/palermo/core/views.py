@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.urls import translate_url
+from django.urls import reverse
 from django.utils import translation
 
 from palermo.reference import selectors
@@ -14,7 +14,7 @@ def root_redirect(request: HttpRequest) -> HttpResponse:
     """Send / to the home page in the visitor's language."""
     language = translation.get_language_from_request(request, check_path=False)
     with translation.override(language):
-        return HttpResponseRedirect(translate_url("/en/", language))
+        return HttpResponseRedirect(reverse("core:home"))
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -40,3 +40,15 @@ class StateFilterForm(forms.Form):
             instrument=self.cleaned_data.get("instrument"),
             status=self.cleaned_data.get("status") or "",
         )
+
+
+class ParticipationImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8, with the header row: state, instrument, signature_date, "
+                    "consent_date, action, source, note."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"), max_length=100, required=False,
+        help_text=_("Recorded in the history of every row that changes."),
+    )

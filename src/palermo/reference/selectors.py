@@ -106,7 +106,7 @@ def instrument_provisions(instrument: Instrument) -> QuerySet[Provision]:
 
 
 def instrument_articles(instrument: Instrument) -> QuerySet[Article]:
-    return Article.objects.filter(instrument=instrument).only("number", "title", "instrument_id")
+    return Article.objects.filter(instrument=instrument).select_related("instrument")
 
 
 def article_detail(code: str, number: int) -> Article:
@@ -145,3 +145,19 @@ def home_summary() -> dict[str, Any]:
         "participants": counts["total"],
         "language": get_language(),
     }
+
+
+def participation_rows(instrument: Instrument | None = None) -> list[dict[str, str]]:
+    """Participation in the import format, for export and correction."""
+    records = Participation.objects.select_related("state", "instrument", "source")
+    if instrument is not None:
+        records = records.filter(instrument=instrument)
+    return [
+        {
+            "state": p.state.code, "instrument": p.instrument.code,
+            "signature_date": p.signed_on.isoformat() if p.signed_on else "",
+            "consent_date": p.consent_on.isoformat() if p.consent_on else "",
+            "action": p.action, "source": p.source.tag, "note": p.note,
+        }
+        for p in records.order_by("instrument__position", "state__code")
+    ]

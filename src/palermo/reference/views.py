@@ -1,10 +1,15 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import csv
 
-from . import selectors
-from .forms import StateFilterForm
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from . import selectors, services
+from .forms import ParticipationImportForm, StateFilterForm
+from .models import Participation
 
 
 def state_list(request: HttpRequest) -> HttpResponse:
@@ -52,4 +57,41 @@ def article_detail(request: HttpRequest, code: str, number: int) -> HttpResponse
 def source_list(request: HttpRequest) -> HttpResponse:
     return render(request, "reference/source_list.html", {
         "sources": selectors.sources(), "instruments": selectors.instruments(),
+    })
+
+
+def participation_csv(request: HttpRequest, code: str) -> HttpResponse:
+    instrument = selectors.instrument_detail(code)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="participation-{instrument.code}.csv"'
+    writer = csv.DictWriter(response, fieldnames=services.COLUMNS)
+    writer.writeheader()
+    writer.writerows(selectors.participation_rows(instrument))
+    return response
+
+
+def participation_import(request: HttpRequest) -> HttpResponse:
+    if not getattr(request.user, "is_secretariat", False):
+        raise Http404
+    result = None
+    if request.method == "POST":
+        form = ParticipationImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            result = services.participation_import(
+                data=form.cleaned_data["file"].read(),
+                reason=form.cleaned_data["reason"] or f"import by {request.user}",
+            )
+            if result.ok:
+                messages.success(request, _(
+                    "Participation imported: %(created)d created, %(updated)d updated, "
+                    "%(unchanged)d unchanged."
+                ) % {"created": result.created, "updated": result.updated,
+                     "unchanged": result.unchanged})
+                return redirect("reference:participation_import")
+    else:
+        form = ParticipationImportForm()
+    return render(request, "reference/participation_import.html", {
+        "form": form, "result": result, "columns": services.COLUMNS,
+        "instruments": selectors.instruments(), "sources": selectors.sources(),
+        "actions": Participation.Action.choices,
     })

@@ -1,0 +1,77 @@
+"""Count SQL queries per request, in-process, with Django's test Client; and describe the data.
+
+    DJANGO_SETTINGS_MODULE=bench.settings PALERMO_DEBUG=false \\
+        DATABASE_URL=sqlite:////work/main/var/bench/bench.sqlite3 \\
+        .venv/bin/python bench/queries.py /en/ /en/states/
+
+``bench/run.py`` starts this with the same environment as the benchmarked server. Each path is
+requested twice; the first request (cold: empty caches in this process) and the second (warm,
+as in a long-running worker) are counted separately. Prints JSON to standard output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+HOST = "127.0.0.1"
+
+
+def count(paths: list[str]) -> list[dict[str, Any]]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST=HOST)
+    results = []
+    for path in paths:
+        with CaptureQueriesContext(connection) as cold:
+            client.get(path)
+        with CaptureQueriesContext(connection) as warm:
+            response = client.get(path)
+        results.append({
+            "path": path, "status": response.status_code, "body_bytes": len(response.content),
+            "queries_cold": len(cold), "queries": len(warm),
+            "sql": [q["sql"] for q in warm.captured_queries],
+        })
+    return results
+
+
+def describe() -> dict[str, Any]:
+    """Row counts of Palermo's own models, and the database engine and version."""
+    from django.apps import apps
+    from django.conf import settings
+    from django.db import connection
+
+    rows = {}
+    for model in apps.get_models():
+        if model.__module__.startswith("palermo.") and not model._meta.proxy:
+            rows[f"{model._meta.app_label}.{model.__name__}"] = model.objects.count()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT sqlite_version()")
+        else:
+            cursor.execute("SELECT version()")
+        version = cursor.fetchone()[0]
+    return {"vendor": connection.vendor, "version": version, "rows": rows,
+            "debug": settings.DEBUG, "name": str(connection.settings_dict["NAME"])}
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    import django
+
+    django.setup()
+    json.dump({"database": describe(), "queries": count(sys.argv[1:])}, sys.stdout, indent=1)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

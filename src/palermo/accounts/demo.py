@@ -1,0 +1,77 @@
+"""The fictional demonstration data set.
+
+Every account it creates is marked ``is_demo``, uses an address under the reserved ``.invalid``
+domain and a role name instead of a person's name, so it can never be taken for a real official.
+It attaches demo accounts to real States: the States themselves stay real reference data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+
+from palermo.reference.models import State
+
+from .models import Membership, User
+
+DEMO_DOMAIN = "demo.palermo.invalid"
+DEMO_PASSWORD = "palermo-demo"  # noqa: S105 - documented fictional demo accounts only
+DEMO_STATES = ["MEX", "FRA", "NGA", "CHN", "RUS", "EGY", "ESP", "IND"]
+ROLES = [Membership.Role.FOCAL_POINT, Membership.Role.EDITOR, Membership.Role.PRACTITIONER]
+STATE_LANGUAGE = {"MEX": "es", "FRA": "fr", "CHN": "zh-hans", "RUS": "ru", "EGY": "ar",
+                  "ESP": "es"}
+
+
+class DemoNotAllowed(Exception):
+    pass
+
+
+@dataclass
+class DemoReport:
+    users_created: int = 0
+    memberships_created: int = 0
+
+
+def _demo_user(email: str, first_name: str, last_name: str, language: str,
+               secretariat: bool = False) -> tuple[User, bool]:
+    user = User.objects.filter(email=email).first()
+    if user is not None:
+        return user, False
+    user = User(email=email, username=email, first_name=first_name, last_name=last_name,
+                language=language, is_secretariat=secretariat, is_staff=secretariat,
+                is_demo=True)
+    user.set_password(DEMO_PASSWORD)
+    user.full_clean()
+    user.save()
+    return user, True
+
+
+@transaction.atomic
+def create_demo_data(*, scale: int = 1, all_states: bool = False) -> DemoReport:
+    """Create (or complete) the demo set; ``scale`` accounts per role and State."""
+    if not settings.PALERMO_DEMO_ALLOWED:
+        raise DemoNotAllowed("Demo data is switched off in this installation (PALERMO_DEMO).")
+    report = DemoReport()
+    _user, created = _demo_user(f"secretariat@{DEMO_DOMAIN}", "Demo", "Secretariat", "en",
+                                secretariat=True)
+    report.users_created += created
+    states = State.objects.all() if all_states else State.objects.filter(code__in=DEMO_STATES)
+    existing = set(
+        Membership.objects.filter(user__is_demo=True).values_list("user__email", "state_id", "role")
+    )
+    for state in states:
+        language = STATE_LANGUAGE.get(state.code, "en")
+        for role in ROLES:
+            for number in range(1, scale + 1):
+                suffix = "" if number == 1 else f"-{number}"
+                email = f"{role.replace('_', '-')}{suffix}.{state.code.lower()}@{DEMO_DOMAIN}"
+                if (email, state.pk, role) in existing:
+                    continue
+                user, created = _demo_user(email, "Demo", f"{role.label} ({state.code}){suffix}",
+                                           language)
+                report.users_created += created
+                Membership.objects.create(user=user, state=state, role=role)
+                report.memberships_created += 1
+    return report

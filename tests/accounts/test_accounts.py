@@ -1,0 +1,104 @@
+"""Accounts, roles and the fictional demo data."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from palermo.accounts.models import Membership, User
+from tests.personas import PASSWORD, client_for
+
+
+def test_a_practitioner_signs_in_with_email_and_sees_their_role(practitioner_a):
+    client = Client()
+    response = client.post("/en/account/sign-in/",
+                           {"username": "Practitioner-A@example.org", "password": PASSWORD},
+                           follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == "/en/account/me/"
+    assert "Practitioner" in html and "Mexico" in html
+
+
+def test_a_wrong_password_is_refused_in_the_users_language(practitioner_a):
+    response = Client().post("/es/account/sign-in/",
+                             {"username": "practitioner-a@example.org", "password": "wrong"})
+    assert response.status_code == 200
+    assert "no coinciden" in response.content.decode()
+    assert "_auth_user_id" not in Client().session
+
+
+def test_the_account_page_needs_a_signed_in_user(reference_data):
+    response = Client().get("/en/account/me/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/en/account/sign-in/")
+
+
+@pytest.mark.parametrize("name", ["practitioner_a", "focal_point_a", "focal_point_b"])
+def test_state_roles_do_not_open_the_admin(request, name):
+    client = client_for(request.getfixturevalue(name))
+    assert client.get("/en/admin/").status_code == 302
+
+
+def test_the_secretariat_manages_reference_data_in_the_admin(secretariat):
+    client = client_for(secretariat)
+    assert client.get("/en/admin/reference/participation/").status_code == 200
+    assert client.get("/en/admin/accounts/membership/").status_code == 200
+
+
+def test_create_user_command_grants_a_role(reference_data, capsys):
+    call_command("create_user", "--email", "officer@example.org", "--state", "fra",
+                 "--role", "focal_point")
+    user = User.objects.get(email="officer@example.org")
+    assert user.memberships.get().state.code == "FRA"
+    assert not user.has_usable_password()
+    call_command("create_user", "--email", "officer@example.org", "--state", "fra",
+                 "--role", "focal_point")
+    assert Membership.objects.filter(user=user).count() == 1
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--email", "x@example.org", "--state", "FRA"], "together"),
+    (["--email", "x@example.org", "--state", "ZZZ", "--role", "editor"], "No State"),
+    (["--email", "not-an-address"], "valid email"),
+])
+def test_create_user_command_refuses_bad_input(reference_data, args, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("create_user", *args)
+    assert not User.objects.exists()
+
+
+def test_demo_data_is_created_once_and_marked_fictional(reference_data, capsys):
+    call_command("demo_data")
+    users = User.objects.filter(is_demo=True)
+    assert users.count() == 25
+    assert all(u.email.endswith("@demo.palermo.invalid") for u in users)
+    assert all(u.first_name == "Demo" for u in users)
+    call_command("demo_data")
+    assert "nothing changed" in capsys.readouterr().out
+    assert User.objects.filter(is_demo=True).count() == 25
+
+
+def test_demo_data_scales_for_benchmarks(reference_data):
+    call_command("demo_data", "--scale", "2", "--all-states")
+    assert Membership.objects.filter(user__is_demo=True).count() == 198 * 3 * 2
+
+
+def test_a_signed_in_demo_account_sees_the_fictional_banner_on_every_page(reference_data):
+    call_command("demo_data")
+    client = client_for(User.objects.get(email="focal-point.mex@demo.palermo.invalid"))
+    for url in ("/en/", "/en/states/", "/en/account/me/", "/ar/instruments/untoc/"):
+        html = client.get(url).content.decode()
+        assert 'class="demo-banner"' in html, url
+
+
+def test_real_data_pages_carry_no_demo_banner(reference_data):
+    call_command("demo_data")
+    assert 'class="demo-banner"' not in Client().get("/en/states/").content.decode()
+
+
+def test_demo_data_can_be_switched_off(reference_data, settings):
+    settings.PALERMO_DEMO_ALLOWED = False
+    with pytest.raises(CommandError, match="switched off"):
+        call_command("demo_data")
+    assert not User.objects.exists()

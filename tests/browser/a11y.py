@@ -1,0 +1,41 @@
+"""Accessibility checks with axe-core, run in the page under test."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+BLOCKING_IMPACTS = frozenset({"serious", "critical"})
+
+_axe: Any = None
+
+
+def _axe_runner() -> Any:
+    global _axe  # noqa: PLW0603 - one runner (and one read of axe.min.js) per session
+    if _axe is None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        _axe = Axe()
+    return _axe
+
+
+def describe_violations(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation.get("nodes", []):
+            target = " ".join(str(part) for part in node.get("target", []))
+            lines.append(f"    at {target}")
+    return "\n".join(lines)
+
+
+def assert_accessible(page: Page) -> None:
+    """Run axe-core on the current page: no serious or critical violation is allowed."""
+    results = _axe_runner().run(page)
+    blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+    assert not blocking, (
+        f"axe-core found {len(blocking)} serious or critical accessibility violation(s) "
+        f"on {page.url}:\n{describe_violations(blocking)}"
+    )
