@@ -13,7 +13,7 @@ from palermo.accounts.models import Membership, User
 from palermo.accounts.services import membership_grant, user_ensure
 from palermo.reference.models import State
 
-PASSWORD = "correct horse battery staple"  # noqa: S105 - test accounts only
+PASSWORD = "correct horse battery staple"
 STATE_A = "MEX"
 STATE_B = "FRA"
 

@@ -48,7 +48,9 @@ def env_list(name: str) -> list[str]:
 
 PALERMO_ENV = env_str("PALERMO_ENV", "development")
 if PALERMO_ENV not in {"development", "production"}:
-    raise SystemExit(f"Palermo: PALERMO_ENV must be development or production, not {PALERMO_ENV!r}.")
+    raise SystemExit(
+        f"Palermo: PALERMO_ENV must be development or production, not {PALERMO_ENV!r}."
+    )
 PRODUCTION = PALERMO_ENV == "production"
 
 SECRET_KEY = env_str("PALERMO_SECRET_KEY") or env_str("SECRET_KEY")
@@ -70,7 +72,7 @@ if PRODUCTION:
     DEBUG = False
 else:
     # Development only: a fixed key so that sessions survive restarts on a laptop.
-    SECRET_KEY = SECRET_KEY or "palermo-development-key-not-for-production"  # noqa: S105
+    SECRET_KEY = SECRET_KEY or "palermo-development-key-not-for-production"
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]", "testserver"]
     DEBUG = env_bool("PALERMO_DEBUG", True)
 
@@ -128,7 +130,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "palermo.sqlite3",
+            "NAME": str(VAR_DIR / "palermo.sqlite3"),
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",

@@ -20,7 +20,7 @@ class PalermoUserAdmin(UserAdmin):
     ordering = ["email"]
     inlines = [MembershipInline]
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         (_("Palermo"), {"fields": ("language", "is_secretariat")}),
     )
 

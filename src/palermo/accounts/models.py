@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -29,8 +29,6 @@ class User(AbstractUser):
         _("fictional demo account"), default=False, editable=False,
         help_text=_("Created by the demo data command; not a real person."),
     )
-
-    objects = UserManager()
 
     class Meta:
         verbose_name = _("user")

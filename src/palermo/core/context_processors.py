@@ -24,5 +24,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "LANGUAGE_BIDI": get_language_bidi(),
         "PALERMO_ENV": settings.PALERMO_ENV,
         # A signed-in demo account shows its (fictional) name on every page.
-        "demo_shown": getattr(request.user, "is_demo", False) if hasattr(request, "user") else False,
+        "demo_shown": getattr(getattr(request, "user", None), "is_demo", False),
     }

@@ -8,11 +8,11 @@ from .models import Instrument, RegionalGroup
 
 
 class StateFilterForm(forms.Form):
-    group = forms.ModelChoiceField(
+    group: forms.ModelChoiceField[RegionalGroup] = forms.ModelChoiceField(
         queryset=RegionalGroup.objects.all(), to_field_name="code", required=False,
         label=_("Regional group"), empty_label=_("All groups"),
     )
-    instrument = forms.ModelChoiceField(
+    instrument: forms.ModelChoiceField[Instrument] = forms.ModelChoiceField(
         queryset=Instrument.objects.all(), to_field_name="code", required=False,
         label=_("Instrument"), empty_label=_("Any instrument"),
     )

@@ -119,7 +119,7 @@ def _fk_names(obj: Any) -> set[str]:
     return {f.name for f in obj._meta.concrete_fields if f.is_relation}
 
 
-def _upsert(model: type, report: LoadReport, lookup: dict[str, Any],
+def _upsert(model: Any, report: LoadReport, lookup: dict[str, Any],
             values: dict[str, Any]) -> Any:
     obj = model.objects.filter(**lookup).first()
     created = obj is None
@@ -168,6 +168,13 @@ def state_names(iso2: str, iso3: str, overrides: dict[tuple[str, str], str]) -> 
     return names
 
 
+def _alpha_2(iso3: str) -> str:
+    country = pycountry.countries.get(alpha_3=iso3)
+    if country is None:
+        raise ValueError(f"{iso3} is not an ISO 3166-1 alpha-3 code")
+    return str(country.alpha_2)
+
+
 def load_states(report: LoadReport) -> None:
     overrides = {(row["iso3"], row["lang"]): row["name"]
                  for row in _csv_rows(DATA_DIR / "un-short-names.csv")}
@@ -175,8 +182,7 @@ def load_states(report: LoadReport) -> None:
     members: dict[str, list[str]] = {}
     for row in _csv_rows(DATA_DIR / "un-regional-groups.csv"):
         members.setdefault(row["iso3"], []).append(row["group_code"])
-    entries = [(iso3, pycountry.countries.get(alpha_3=iso3).alpha_2, State.Kind.MEMBER)
-               for iso3 in members]
+    entries = [(iso3, _alpha_2(iso3), str(State.Kind.MEMBER)) for iso3 in members]
     entries += OTHER_PARTICIPANTS
     for iso3, iso2, kind in entries:
         country = pycountry.countries.get(alpha_2=iso2)

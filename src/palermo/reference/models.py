@@ -183,7 +183,9 @@ class Provision(models.Model):
     """A provision under which a State designates or notifies an authority or a fact."""
 
     class Subject(models.TextChoices):
-        CENTRAL_AUTHORITY = "central_authority", _("Central authority for mutual legal assistance")
+        CENTRAL_AUTHORITY = (
+            "central_authority", _("Central authority for mutual legal assistance")
+        )
         LANGUAGES = "languages", _("Languages acceptable for requests")
         EXTRADITION = "extradition", _("Extradition")
         TRANSFER = "transfer", _("Transfer of sentenced persons")
@@ -215,6 +217,12 @@ class Provision(models.Model):
     def __str__(self) -> str:
         return f"{self.instrument.abbreviation} {self.citation}"
 
+    def get_absolute_url(self) -> str:
+        url = self.article.get_absolute_url()
+        if self.paragraph is not None:
+            url += f"#{self.paragraph.anchor}"
+        return url
+
     @property
     def citation(self) -> str:
         cite = f"art. {self.article.number}"
@@ -224,15 +232,9 @@ class Provision(models.Model):
             cite += f"({self.subparagraph})"
         return cite
 
-    def get_absolute_url(self) -> str:
-        url = self.article.get_absolute_url()
-        if self.paragraph is not None:
-            url += f"#{self.paragraph.anchor}"
-        return url
-
 
 class Participation(TimeStampedModel):
-    """A State's signature of and consent to be bound by an instrument, as the depositary records."""
+    """A State's signature of, and consent to be bound by, an instrument, as recorded."""
 
     class Action(models.TextChoices):
         RATIFICATION = "r", _("Ratification")
@@ -308,10 +310,10 @@ class Participation(TimeStampedModel):
             errors.setdefault("consent_on", []).append(
                 str(_("Ratification, acceptance or approval cannot precede signature."))
             )
-        if self.instrument_id and self.signed_on and hasattr(self, "instrument"):
-            if self.signed_on < self.instrument.adopted_on:
-                errors.setdefault("signed_on", []).append(
-                    str(_("The instrument was not yet adopted on this date."))
-                )
+        if (self.instrument_id and self.signed_on
+                and self.signed_on < self.instrument.adopted_on):
+            errors.setdefault("signed_on", []).append(
+                str(_("The instrument was not yet adopted on this date."))
+            )
         if errors:
             raise ValidationError(errors)

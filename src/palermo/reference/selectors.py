@@ -25,7 +25,9 @@ def by_name(states: list[State]) -> list[State]:
 
 def instruments() -> QuerySet[Instrument]:
     return Instrument.objects.select_related("parent", "official_count_source").annotate(
-        recorded_parties=Count("participations", filter=Q(participations__consent_on__isnull=False)),
+        recorded_parties=Count(
+            "participations", filter=Q(participations__consent_on__isnull=False)
+        ),
         recorded_signatories=Count(
             "participations", filter=Q(participations__signed_on__isnull=False)
         ),

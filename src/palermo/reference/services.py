@@ -138,7 +138,7 @@ def participation_validate(data: bytes) -> tuple[list[_Row], list[RowError]]:
     unknown = [name for name in header if name not in COLUMNS]
     for name in unknown:
         errors.append(RowError(1, name, _("Unknown column “%(name)s”.") % {"name": name}))
-    lookups = {
+    lookups: dict[str, dict[str, Any]] = {
         "state": {state.code: state for state in State.objects.all()},
         "instrument": {i.code: i for i in Instrument.objects.all()},
         "source": {source.tag: source for source in Source.objects.all()},

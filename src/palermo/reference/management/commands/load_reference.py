@@ -6,7 +6,10 @@ from palermo.reference.loaders import load_all
 
 
 class Command(BaseCommand):
-    help = "Load or refresh the real reference data: sources, States, instruments, texts, participation."
+    help = (
+        "Load or refresh the real reference data: sources, States, instruments, texts and "
+        "participation."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = load_all()
