@@ -102,3 +102,19 @@ def test_demo_data_can_be_switched_off(reference_data, settings):
     with pytest.raises(CommandError, match="switched off"):
         call_command("demo_data")
     assert not User.objects.exists()
+
+
+def test_the_account_page_runs_a_bounded_number_of_queries(focal_point_a,
+                                                           django_assert_max_num_queries):
+    client = client_for(focal_point_a)
+    with django_assert_max_num_queries(6):
+        assert client.get("/en/account/me/").status_code == 200
+
+
+def test_the_palermo_command_runs_management_commands(reference_data, capsys):
+    from palermo.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["load_reference", "--help"])
+    assert exit_info.value.code == 0
+    assert "reference data" in capsys.readouterr().out

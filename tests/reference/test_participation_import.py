@@ -113,3 +113,14 @@ def test_the_import_command_fails_on_a_bad_file_and_changes_nothing(reference_da
     with pytest.raises(CommandError, match="nothing was changed"):
         call_command("import_participation", str(path))
     assert not Participation.objects.filter(state__code="ZAF", instrument__code="uncac").exists()
+
+
+def test_the_import_page_runs_a_bounded_number_of_queries(secretariat,
+                                                          django_assert_max_num_queries):
+    client = client_for(secretariat)
+    with django_assert_max_num_queries(12):
+        assert client.get(URL).status_code == 200
+    rows = "".join(f"{code},untoc,2000-12-14,2003-09-24,r,UNTC-EN-2024-05-04,\n"
+                   for code in ("AFG", "ALB", "DZA", "AND", "AGO"))
+    with django_assert_max_num_queries(40):
+        upload(client, HEADER + rows)

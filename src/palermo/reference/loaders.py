@@ -120,7 +120,7 @@ def _fk_names(obj: Any) -> set[str]:
 
 
 def _upsert(model: Any, report: LoadReport, lookup: dict[str, Any],
-            values: dict[str, Any]) -> Any:
+            values: dict[str, Any]) -> tuple[Any, bool]:
     obj = model.objects.filter(**lookup).first()
     created = obj is None
     if created:
@@ -130,7 +130,7 @@ def _upsert(model: Any, report: LoadReport, lookup: dict[str, Any],
         obj.full_clean()
         obj.save()
     report.count(model.__name__, created, changed)
-    return obj
+    return obj, created
 
 
 def _translated(field_name: str, names: dict[str, str]) -> dict[str, str]:
@@ -188,7 +188,7 @@ def load_states(report: LoadReport) -> None:
         country = pycountry.countries.get(alpha_2=iso2)
         names = state_names(iso2, iso3, overrides)
         source = "CLDR, UNTERM" if any(key[0] == iso3 for key in overrides) else "CLDR"
-        state = _upsert(State, report, {"code": iso3}, {
+        state, created = _upsert(State, report, {"code": iso3}, {
             "iso2": iso2, "iso_numeric": country.numeric if country else "", "kind": kind,
             "names_source": source, **_translated("name", names),
         })
@@ -196,7 +196,8 @@ def load_states(report: LoadReport) -> None:
         current = set(state.regional_groups.values_list("pk", flat=True))
         if wanted != current:
             state.regional_groups.set(wanted)
-            report.count("State", created=False)
+            if not created:
+                report.count("State", created=False)
 
 
 def load_instruments(report: LoadReport) -> None:
@@ -205,7 +206,7 @@ def load_instruments(report: LoadReport) -> None:
     text_source = sources["NL-treaty-texts"]
     for position, row in enumerate(data["instruments"]):
         parent = Instrument.objects.get(code=row["parent"]) if row["parent"] else None
-        instrument = _upsert(Instrument, report, {"code": row["code"]}, {
+        instrument, _created = _upsert(Instrument, report, {"code": row["code"]}, {
             "parent": parent, "position": position,
             "adopted_on": _date(row["adopted_on"]), "adopted_by": row["adopted_by"],
             "entry_into_force_on": _date(row["entry_into_force_on"]),
@@ -227,8 +228,10 @@ def load_instruments(report: LoadReport) -> None:
 
 def load_text(instrument: Instrument, filename: str, report: LoadReport) -> None:
     for parsed in parse_treaty(treaty_path(filename).read_text(encoding="utf-8")):
-        article = _upsert(Article, report, {"instrument": instrument, "number": parsed.number},
-                          {"title": parsed.title})
+        article, _created = _upsert(
+            Article, report, {"instrument": instrument, "number": parsed.number},
+            {"title": parsed.title},
+        )
         for paragraph in parsed.paragraphs:
             _upsert(Paragraph, report, {"article": article, "number": paragraph.number},
                     {"text": paragraph.text})

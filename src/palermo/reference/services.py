@@ -192,7 +192,8 @@ def participation_import(*, data: bytes, reason: str = "") -> ImportResult:
             for name, value in row.values.items():
                 setattr(record, name, value)
             result.updated += 1
-        record.full_clean()
+        # Uniqueness was checked across the file and against the existing rows above.
+        record.full_clean(validate_unique=False, validate_constraints=False)
         record.save()
         if reason:
             update_change_reason(record, reason[:100])
