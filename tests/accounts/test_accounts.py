@@ -118,3 +118,12 @@ def test_the_palermo_command_runs_management_commands(reference_data, capsys):
         main(["load_reference", "--help"])
     assert exit_info.value.code == 0
     assert "reference data" in capsys.readouterr().out
+
+
+def test_demo_accounts_sign_in_with_the_documented_password(reference_data):
+    call_command("demo_data")
+    response = Client().post("/en/account/sign-in/", {
+        "username": "practitioner.nga@demo.palermo.invalid", "password": "palermo-demo",
+    }, follow=True)
+    html = response.content.decode()
+    assert "Nigeria" in html and 'class="demo-banner"' in html

@@ -163,3 +163,9 @@ def test_html_in_names_is_escaped(client):
 def test_health_check_answers(client):
     response = client.get("/healthz")
     assert response.json()["status"] == "ok"
+
+
+def test_pages_are_compressed_for_slow_connections(client):
+    response = client.get("/en/states/", HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    assert len(response.content) < 15_000

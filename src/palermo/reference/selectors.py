@@ -24,7 +24,9 @@ def by_name(states: list[State]) -> list[State]:
 
 
 def instruments() -> QuerySet[Instrument]:
-    return Instrument.objects.select_related("parent", "official_count_source").annotate(
+    return Instrument.objects.select_related(
+        "parent", "official_count_source", "text_source"
+    ).annotate(
         recorded_parties=Count(
             "participations", filter=Q(participations__consent_on__isnull=False)
         ),
@@ -104,7 +106,9 @@ def instrument_participation(instrument: Instrument) -> list[Participation]:
 
 
 def instrument_provisions(instrument: Instrument) -> QuerySet[Provision]:
-    return Provision.objects.filter(instrument=instrument).select_related("article", "paragraph")
+    return Provision.objects.filter(instrument=instrument).select_related(
+        "article__instrument", "paragraph"
+    )
 
 
 def instrument_articles(instrument: Instrument) -> QuerySet[Article]:
@@ -115,7 +119,10 @@ def article_detail(code: str, number: int) -> Article:
     try:
         return (
             Article.objects.select_related("instrument", "instrument__text_source")
-            .prefetch_related("paragraphs", "provisions")
+            .prefetch_related(
+                "paragraphs",
+                Prefetch("provisions", queryset=Provision.objects.select_related("paragraph")),
+            )
             .get(instrument__code=code, number=number)
         )
     except Article.DoesNotExist as exc:
