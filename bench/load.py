@@ -22,6 +22,7 @@ import http.client
 import json
 import math
 import multiprocessing
+import signal
 import statistics
 import sys
 import time
@@ -98,7 +99,7 @@ def run_one(
     go = ctx.Event()
     results = ctx.Queue()
     processes = [
-        ctx.Process(target=worker,
+        ctx.Process(target=worker, daemon=True,
                     args=(port, path, headers, seconds, requests, counter, go, results))
         for _ in range(concurrency)
     ]
@@ -146,7 +147,12 @@ def run_one(
     }
 
 
+def stop_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # daemonic client processes end with us
+
+
 def main(argv: list[str] | None = None) -> None:
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="+", help="paths to request, e.g. /en/states/")
     parser.add_argument("--port", type=int, required=True, help="port on 127.0.0.1")

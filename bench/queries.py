@@ -53,7 +53,7 @@ def describe() -> dict[str, Any]:
     rows = {}
     for model in apps.get_models():
         if model.__module__.startswith("palermo.") and not model._meta.proxy:
-            rows[f"{model._meta.app_label}.{model.__name__}"] = model.objects.count()
+            rows[f"{model._meta.app_label}.{model.__name__}"] = model._default_manager.count()
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT sqlite_version()")

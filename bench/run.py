@@ -13,7 +13,8 @@ What it does:
 
 1. Builds a throwaway SQLite database, ``var/bench/bench.sqlite3`` (never the development
    database ``var/palermo.sqlite3``), with the ``palermo`` management commands ``migrate``,
-   ``load_reference``, ``collectstatic`` and, if this installation has it, ``demo_data``.
+   ``load_reference``, ``collectstatic`` and, if this installation has it, ``demo_data``;
+   compiles a copy of the message catalogues into ``var/bench/locale``.
 2. Starts gunicorn (sync workers, ``DEBUG`` off) on a free port of 127.0.0.1 with
    ``DJANGO_SETTINGS_MODULE=bench.settings``: Palermo's settings and URLs plus a bare view at
    ``/bench/bare/`` that returns a constant page, the ceiling every result is compared with.
@@ -35,6 +36,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -102,12 +104,13 @@ def palermo_command() -> list[str]:
 
 
 def palermo(
-    *args: str, check: bool = True, quiet: bool = False
+    *args: str, check: bool = True, quiet: bool = False, settings: str = "palermo.settings"
 ) -> subprocess.CompletedProcess[str]:
     command = [*palermo_command(), *args]
     if not quiet:
-        log("+ palermo " + " ".join(args))
-    result = subprocess.run(command, cwd=ROOT, env=bench_env("palermo.settings"),
+        log("+ palermo " + " ".join(args)
+            + (f"  (DJANGO_SETTINGS_MODULE={settings})" if settings != "palermo.settings" else ""))
+    result = subprocess.run(command, cwd=ROOT, env=bench_env(settings),
                             capture_output=True, text=True, check=False)
     if check and result.returncode != 0:
         sys.stderr.write(result.stdout + result.stderr)
@@ -141,11 +144,12 @@ def prepare_database(demo_scale: str | None, all_states: bool, reuse: bool) -> d
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{DB_PATH}{suffix}").unlink(missing_ok=True)
 
-    for args in (("migrate", "--noinput"), ("load_reference",), ("collectstatic", "--noinput")):
+    for step in (("migrate", "--noinput"), ("load_reference",), ("collectstatic", "--noinput")):
         started = time.monotonic()
-        palermo(*args)
-        info["steps"].append({"command": "palermo " + " ".join(args),
+        palermo(*step)
+        info["steps"].append({"command": "palermo " + " ".join(step),
                               "seconds": time.monotonic() - started})
+    info["translations"] = compile_translations()
 
     help_result = palermo("help", "demo_data", check=False, quiet=True)
     if help_result.returncode != 0:
@@ -175,11 +179,26 @@ def prepare_database(demo_scale: str | None, all_states: bool, reuse: bool) -> d
     return info
 
 
-def untranslated_catalogues() -> list[str]:
-    """Message catalogues without a compiled .mo (the pages would then show English)."""
-    locale = ROOT / "src" / "palermo" / "locale"
-    return [str(po.relative_to(ROOT)) for po in sorted(locale.glob("*/LC_MESSAGES/*.po"))
-            if not po.with_suffix(".mo").exists()]
+def compile_translations() -> list[str]:
+    """Copy the message catalogues to var/bench/locale and compile them there.
+
+    ``bench.settings`` points ``LOCALE_PATHS`` at that copy, so translated pages are measured
+    translated while nothing is written under src/. Returns the languages compiled.
+    """
+    source = ROOT / "src" / "palermo" / "locale"
+    target = BENCH_VAR / "locale"
+    shutil.rmtree(target, ignore_errors=True)
+    languages = []
+    for po in sorted(source.glob("*/LC_MESSAGES/*.po")):
+        copy = target / po.relative_to(source)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(po, copy)
+        languages.append(po.parts[-3])
+    if languages:
+        palermo("compile_translations", settings="bench.settings")
+    else:
+        log("No message catalogues (src/palermo/locale/*/LC_MESSAGES/*.po); pages stay English.")
+    return sorted(set(languages))
 
 
 # --- gunicorn ---------------------------------------------------------------------------
@@ -251,8 +270,16 @@ def run_load(port: int, paths: list[str], *, requests: int, seconds: float, conc
     ]
     if use_gzip:
         command.append("--gzip")
-    result = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=True)
-    return json.loads(result.stdout)
+    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True) as process:
+        try:
+            stdout, _ = process.communicate()
+        except BaseException:
+            process.terminate()  # load.py stops its client processes on SIGTERM
+            process.wait(timeout=15)
+            raise
+    if process.returncode != 0:
+        raise SystemExit(f"bench/load.py failed with exit code {process.returncode}")
+    return json.loads(stdout)
 
 
 def count_queries(paths: list[str]) -> dict[str, Any]:
@@ -379,6 +406,10 @@ def render(*, started: dt.datetime, total_seconds: float, args: argparse.Namespa
     ]
     if setup:
         parts.append(f"- Setup: {setup}.")
+    if db_info.get("translations"):
+        parts.append("- Translations: a copy of `src/palermo/locale` compiled into "
+                     "`var/bench/locale` (`bench.settings` reads it) for "
+                     + ", ".join(db_info["translations"]) + ".")
     parts += [
         "",
         "## Method",
@@ -388,7 +419,10 @@ def render(*, started: dt.datetime, total_seconds: float, args: argparse.Namespa
         "`DJANGO_SETTINGS_MODULE=bench.settings`: Palermo's settings and URLs plus a bare view, "
         f"`{BARE}`, that returns a constant {plain[0]['body_bytes']}-byte HTML page through the "
         "full middleware stack without touching the database or a template. It is the ceiling "
-        "every other figure is compared with.",
+        "every other figure is compared with. Log level WARNING; no Redis (local-memory cache). "
+        "The database is given by `DATABASE_URL`, so the SQLite options of Palermo's default "
+        "configuration (WAL journal, immediate transactions) do not apply; the measured pages "
+        "only read.",
         "",
         "A second process, `bench/load.py`, drives the server: for each URL, "
         f"{args.warmup} warm-up requests that are not recorded, then {args.concurrency} client "
@@ -445,8 +479,15 @@ def render(*, started: dt.datetime, total_seconds: float, args: argparse.Namespa
 
 
 def check_results(plain: list[dict[str, Any]], queries: list[dict[str, Any]],
-                  database: dict[str, Any]) -> list[str]:
+                  database: dict[str, Any], db_info: dict[str, Any]) -> list[str]:
     warnings = []
+    load = db_info["load"]["before"][0]
+    if load > 0.5 * (os.cpu_count() or 1):
+        warnings.append(
+            f"The machine was busy before the run (load average {load:.1f} on "
+            f"{os.cpu_count()} CPUs): absolute figures are lower than on a quiet machine, "
+            "and even the ratios are less reliable."
+        )
     if database["debug"]:
         warnings.append("DEBUG was on in the measured settings; the figures are not valid.")
     bare = [r for r in plain if r["path"] == BARE]
@@ -465,14 +506,18 @@ def check_results(plain: list[dict[str, Any]], queries: list[dict[str, Any]],
     for q in queries:
         if q["status"] != 200:
             warnings.append(f"`{q['path']}` answered {q['status']} to the test Client.")
-    missing = untranslated_catalogues()
-    if missing:
-        warnings.append("Translations not compiled (`palermo compile_translations`), so "
-                        "translated pages showed English: " + ", ".join(missing))
+    if db_info.get("translations") == []:
+        warnings.append("There were no message catalogues to compile, so the page furniture "
+                        "of translated pages (e.g. `/ar/`) was in English.")
     return warnings
 
 
+def stop_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(f"stopped by signal {signum}")  # so that gunicorn is stopped too
+
+
 def main(argv: list[str] | None = None) -> None:
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
     parser = argparse.ArgumentParser(description="Benchmark Palermo; write docs/benchmarks.md.")
     parser.add_argument("--requests", type=int, default=2000, help="requests per URL")
     parser.add_argument("--seconds", type=float, default=10.0, help="time limit per URL")
@@ -513,8 +558,8 @@ def main(argv: list[str] | None = None) -> None:
     measured = count_queries(URLS)
     queries, database = measured["queries"], measured["database"]
     plain[-1]["label"] = f"`{BARE}` again, at the end"
-    warnings = check_results(plain, queries, database)
     db_info["load"] = {"before": load_before, "after": os.getloadavg()}
+    warnings = check_results(plain, queries, database, db_info)
     total = time.monotonic() - clock
     (BENCH_VAR / "results.json").write_text(json.dumps({
         "started": started.isoformat(), "seconds": total, "db": db_info,

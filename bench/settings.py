@@ -5,5 +5,10 @@ that points at the throwaway database under ``var/bench/``. Never used by the ap
 """
 
 from palermo.settings import *  # noqa: F403
+from palermo.settings import VAR_DIR
 
 ROOT_URLCONF = "bench.urls"
+
+# Message catalogues are copied from src/palermo/locale and compiled here by bench/run.py,
+# so that translated pages are measured translated without writing anything under src/.
+LOCALE_PATHS = [VAR_DIR / "locale"]
