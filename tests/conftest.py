@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from tests.personas import *  # noqa: F403 - the persona fixtures
 
@@ -20,3 +21,11 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
 @pytest.fixture
 def reference_data(db: None) -> None:
     """Tests that read reference data ask for this (it is loaded once per session)."""
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests() -> Iterator[None]:
+    """Each test starts in English: a request in another language leaves it active."""
+    translation.activate("en")
+    yield
+    translation.deactivate()

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "palermo.core",
     "palermo.reference",
     "palermo.accounts",
+    "palermo.directory",
 ]
 
 MIDDLEWARE = [

@@ -39,7 +39,7 @@ def user_ensure(
 
 
 SECRETARIAT_GROUP = "Secretariat"
-SECRETARIAT_APPS = ["reference", "accounts"]
+SECRETARIAT_APPS = ["reference", "accounts", "directory"]
 
 
 def secretariat_group() -> Group:

@@ -8,7 +8,23 @@ from django.utils.translation import gettext_lazy as _
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class Visibility(models.TextChoices):
+    """Decision 3/2 g(v): each State decides what is public and what is restricted."""
+
+    PUBLIC = "public", _("Public")
+    RESTRICTED = "restricted", _("Restricted")
+
+
+class VersionedModel(TimeStampedModel):
+    """An entry edited by people: a version number guards against lost updates."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         abstract = True

@@ -18,6 +18,7 @@ from django.db import transaction
 from .models import (
     Article,
     Instrument,
+    Language,
     Paragraph,
     Participation,
     Provision,
@@ -278,11 +279,30 @@ def load_participation(report: LoadReport) -> None:
             })
 
 
+UN_LANGUAGES = {"ar", "zh", "en", "fr", "ru", "es"}
+
+
+def load_languages(report: LoadReport) -> None:
+    """Every ISO 639-1 language that CLDR names in all six UN languages."""
+    locales = {code: Locale.parse(BABEL_LOCALES.get(code, code)) for code in LANGUAGE_CODES}
+    for language in pycountry.languages:
+        code = getattr(language, "alpha_2", None)
+        if code is None:
+            continue
+        names = {lang: locale.languages.get(code, "") for lang, locale in locales.items()}
+        if not all(names.values()):
+            continue
+        _upsert(Language, report, {"code": code}, {
+            "is_un_official": code in UN_LANGUAGES, **_translated("name", names),
+        })
+
+
 @transaction.atomic
 def load_all() -> LoadReport:
     report = LoadReport()
     load_sources(report)
     load_regional_groups(report)
+    load_languages(report)
     load_states(report)
     load_instruments(report)
     load_participation(report)

@@ -317,3 +317,20 @@ class Participation(TimeStampedModel):
             )
         if errors:
             raise ValidationError(errors)
+
+
+class Language(models.Model):
+    """A language in which requests can be written or contacts speak (ISO 639-1)."""
+
+    code = models.CharField(_("code"), max_length=3, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    is_un_official = models.BooleanField(_("official language of the United Nations"),
+                                         default=False)
+
+    class Meta:
+        ordering = ["-is_un_official", "code"]
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Instrument, Provision, RegionalGroup, State
+from .models import Instrument, Language, Provision, RegionalGroup, State
 
 
 @register(RegionalGroup)
@@ -21,3 +21,8 @@ class InstrumentTranslation(TranslationOptions):
 @register(Provision)
 class ProvisionTranslation(TranslationOptions):
     fields = ("title",)
+
+
+@register(Language)
+class LanguageTranslation(TranslationOptions):
+    fields = ("name",)

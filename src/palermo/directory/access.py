@@ -1,0 +1,65 @@
+"""Who may see what in the directory (decision 3/2 g(v)). Every read of a protected model
+goes through here: pages, API, search, counts, facets, exports, vCards and history.
+
+Public entries are for everyone. Restricted entries are for signed-in practitioners, editors
+and focal points of any State, and for the secretariat. What someone may not see answers
+exactly like what does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from palermo.core.models import Visibility
+
+from .models import Authority, ContactPerson, ProfileSection
+
+
+def sees_restricted(user: Any) -> bool:
+    """Signed in, and either secretariat or holding a role for some State."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_secretariat:
+        return True
+    cached = getattr(user, "_palermo_sees_restricted", None)
+    if cached is None:
+        cached = user.memberships.exists()
+        user._palermo_sees_restricted = cached
+    return bool(cached)
+
+
+def authorities_visible_to(user: Any) -> QuerySet[Authority]:
+    qs = Authority.objects.all()
+    if not sees_restricted(user):
+        qs = qs.filter(visibility=Visibility.PUBLIC)
+    return qs
+
+
+def contacts_visible_to(user: Any) -> QuerySet[ContactPerson]:
+    """A contact is seen when both it and its authority may be seen."""
+    qs = ContactPerson.objects.all()
+    if not sees_restricted(user):
+        qs = qs.filter(visibility=Visibility.PUBLIC, authority__visibility=Visibility.PUBLIC)
+    return qs
+
+
+def profile_sections_visible_to(user: Any) -> QuerySet[ProfileSection]:
+    qs = ProfileSection.objects.all()
+    if not sees_restricted(user):
+        qs = qs.filter(visibility=Visibility.PUBLIC)
+    return qs
+
+
+def public_only(user: Any) -> Q | None:
+    """A filter to add to queries that join authorities, or None when all may be seen."""
+    return None if sees_restricted(user) else Q(visibility=Visibility.PUBLIC)
+
+
+def get_authority_for_user(user: Any, pk: int) -> Authority:
+    try:
+        return authorities_visible_to(user).select_related("state", "parent").get(pk=pk)
+    except Authority.DoesNotExist as exc:
+        raise Http404 from exc

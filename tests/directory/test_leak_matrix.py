@@ -1,0 +1,83 @@
+"""The leak matrix: every directory channel × every persona × public and restricted entries.
+
+Restricted markers (SECRET…) must appear for signed-in practitioners, focal points of any State
+and the secretariat, and nowhere for anonymous visitors; public markers (PUBLIC…) for everyone.
+A new channel is not done until it is listed here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.personas import client_for
+
+SECRET = ["SECRETAUTH", "SECRETPERSON", "SECRETBYPARENT", "SECRETPROFILE"]
+
+
+def channels(world) -> dict[str, tuple[str, list[str], list[str]]]:
+    """name → (url, public markers it shows, restricted markers it shows to insiders)."""
+    public = world.public_authority.pk
+    restricted = world.restricted_authority.pk
+    return {
+        "directory home": ("/en/directory/", [], []),
+        "state page": ("/en/directory/states/mex/", ["PUBLICAUTH", "PUBLICPROFILE"],
+                       ["SECRETAUTH", "SECRETPROFILE"]),
+        "state page in French": ("/fr/directory/states/mex/", ["PUBLICAUTH nom"],
+                                 ["SECRETAUTH nom"]),
+        "public authority page": (f"/en/directory/authorities/{public}/",
+                                  ["PUBLICAUTH", "PUBLICPERSON"], ["SECRETPERSON"]),
+        "restricted authority page": (f"/en/directory/authorities/{restricted}/", [],
+                                      ["SECRETAUTH", "SECRETBYPARENT"]),
+        "public authority vCard": (f"/en/directory/authorities/{public}.vcf", ["PUBLICAUTH"], []),
+        "restricted authority vCard": (f"/en/directory/authorities/{restricted}.vcf", [],
+                                       ["SECRETAUTH"]),
+        "reference State page": ("/en/states/mex/", [], []),
+        "not found page": ("/en/directory/authorities/999999/", [], []),
+    }
+
+
+CHANNEL_NAMES = [
+    "directory home", "state page", "state page in French", "public authority page",
+    "restricted authority page", "public authority vCard", "restricted authority vCard",
+    "reference State page", "not found page",
+]
+
+
+@pytest.mark.parametrize("channel", CHANNEL_NAMES)
+def test_restricted_entries_reach_exactly_who_may_see_them(world, persona, channel):
+    name, user = persona
+    url, public_markers, restricted_markers = channels(world)[channel]
+    response = client_for(user).get(url)
+    body = response.content.decode()
+    insider = name != "anonymous"
+    for marker in public_markers:
+        assert marker in body, f"{channel}: {marker} missing for {name}"
+    for marker in restricted_markers:
+        assert (marker in body) == insider, f"{channel}: {marker} wrong for {name}"
+    if not insider:
+        for marker in SECRET:
+            assert marker not in body, f"{channel}: {marker} leaked to {name}"
+        assert "secret" not in body.lower().replace("secretar", ""), channel
+
+
+@pytest.mark.parametrize("suffix", ["/", ".vcf"])
+def test_a_restricted_authority_answers_like_a_missing_one(world, client, suffix):
+    restricted = client.get(f"/en/directory/authorities/{world.restricted_authority.pk}{suffix}")
+    missing = client.get(f"/en/directory/authorities/999999{suffix}")
+    assert restricted.status_code == missing.status_code == 404
+
+    def normalize(response, pk: int) -> str:
+        return response.content.decode().replace(f"/authorities/{pk}{suffix}", "/authorities/N")
+
+    assert normalize(restricted, world.restricted_authority.pk) == normalize(missing, 999999)
+
+
+def test_coverage_counts_only_what_the_visitor_may_see(world, client, secretariat):
+    def extradition_row(html: str) -> str:
+        start = html.index("art. 16(5)(a)")
+        return html[start:html.index("</tr>", start)]
+
+    anonymous_row = extradition_row(client.get("/en/directory/").content.decode())
+    insider_row = extradition_row(client_for(secretariat).get("/en/directory/").content.decode())
+    assert "<td>0</td>" in anonymous_row and "<td>1</td>" not in anonymous_row
+    assert "<td>1</td>" in insider_row
