@@ -35,7 +35,7 @@ def test_the_account_page_needs_a_signed_in_user(reference_data):
 
 
 @pytest.mark.parametrize("name", ["practitioner_a", "focal_point_a", "focal_point_b"])
-def test_state_roles_do_not_open_the_admin(request, name):
+def test_state_roles_do_not_open_the_admin(request, reference_data, name):
     client = client_for(request.getfixturevalue(name))
     assert client.get("/en/admin/").status_code == 302
 

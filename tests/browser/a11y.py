@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -9,16 +10,13 @@ if TYPE_CHECKING:
 
 BLOCKING_IMPACTS = frozenset({"serious", "critical"})
 
-_axe: Any = None
 
-
+@cache
 def _axe_runner() -> Any:
-    global _axe  # noqa: PLW0603 - one runner (and one read of axe.min.js) per session
-    if _axe is None:
-        from axe_playwright_python.sync_playwright import Axe
+    """One runner, and one read of the bundled axe.min.js, per session."""
+    from axe_playwright_python.sync_playwright import Axe
 
-        _axe = Axe()
-    return _axe
+    return Axe()
 
 
 def describe_violations(violations: list[dict[str, Any]]) -> str:
@@ -26,7 +24,7 @@ def describe_violations(violations: list[dict[str, Any]]) -> str:
     for violation in violations:
         lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
         for node in violation.get("nodes", []):
-            target = " ".join(str(part) for part in node.get("target", []))
+            target = ", ".join(str(part) for part in node.get("target", []))
             lines.append(f"    at {target}")
     return "\n".join(lines)
 

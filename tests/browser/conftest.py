@@ -1,7 +1,8 @@
 """Fixtures for the browser tests: a real Chromium driven by Playwright against a live server.
 
 The browser tests run against pytest-django's ``live_server``, which needs a transactional
-database: it is flushed after each test, so the reference data is loaded again for each one.
+database: it is flushed after each test, so the reference data is loaded again for each one,
+and loaded back once more after the last browser test for the tests that run after them.
 
 Chromium is found at ``$PALERMO_CHROMIUM``, ``/usr/bin/chromium`` or on the ``PATH``. Without
 it the browser tests are skipped on a laptop (loudly) and fail in CI (``CI=true``): they must
@@ -10,22 +11,22 @@ never be skipped silently where they are meant to guard a merge.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 from django.core.management import call_command
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
+    from pytest_django import DjangoDbBlocker
 
-# Playwright's sync API runs an asyncio event loop in this thread, and Django then refuses ORM
-# calls from it (SynchronousOnlyOperation). The tests call the ORM only between browser
-# actions, never concurrently with them: this is the documented workaround for Playwright.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+BROWSER_TESTS = Path(__file__).resolve().parent
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -43,29 +44,103 @@ HOW_TO_INSTALL = (
 )
 
 
-def _chromium_path() -> str | None:
-    candidates = [os.environ.get("PALERMO_CHROMIUM", ""), "/usr/bin/chromium"]
-    for candidate in candidates:
-        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
-            return candidate
-    return shutil.which("chromium")
+# Playwright's sync API runs an asyncio event loop in the test thread while the browser runs,
+# and Django then refuses ORM calls from that thread (SynchronousOnlyOperation). The tests call
+# the ORM only between browser actions, never concurrently with them, so the documented
+# workaround for Playwright applies: DJANGO_ALLOW_ASYNC_UNSAFE. It is set only while a browser
+# test is set up, run and torn down, not for the whole process: there it would leak into the
+# other tests and into the subprocesses they start (where `check --deploy` rightly reports it
+# as async.E001).
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+
+# Where a browser test keeps the database blocker, to load the reference data back after it.
+_db_blocker_key = pytest.StashKey["DjangoDbBlocker"]()
 
 
-def _cannot_run(reason: str) -> None:
+@contextmanager
+def _async_unsafe_allowed() -> Iterator[None]:
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ[ASYNC_UNSAFE]
+        else:
+            os.environ[ASYNC_UNSAFE] = previous
+
+
+def _is_browser_test(item: pytest.Item | None) -> bool:
+    return item is not None and Path(item.path).resolve().is_relative_to(BROWSER_TESTS)
+
+
+# These hooks, being in this conftest, run only for the tests of this directory.
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
+    with _async_unsafe_allowed():
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    with _async_unsafe_allowed():
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(
+    item: pytest.Item, nextitem: pytest.Item | None,
+) -> Generator[None, None, None]:
+    with _async_unsafe_allowed():
+        try:
+            return (yield)
+        finally:
+            # The teardown flushed the database. The other tests rely on the reference data
+            # that tests/conftest.py loads once per session: load it back for them.
+            blocker = item.stash.get(_db_blocker_key, None)
+            if nextitem is not None and not _is_browser_test(nextitem) and blocker is not None:
+                with blocker.unblock():
+                    call_command("load_reference", verbosity=0, stdout=io.StringIO())
+
+
+def _is_executable(path: str) -> bool:
+    return Path(path).is_file() and os.access(path, os.X_OK)
+
+
+def _chromium_path() -> tuple[str | None, str]:
+    """The Chromium to drive, or None and the reason why there is none."""
+    configured = os.environ.get("PALERMO_CHROMIUM", "").strip()
+    if configured:
+        if _is_executable(configured):
+            return configured, ""
+        return None, f"PALERMO_CHROMIUM={configured!r} is not an executable file"
+    if _is_executable("/usr/bin/chromium"):
+        return "/usr/bin/chromium", ""
+    found = shutil.which("chromium")
+    if found:
+        return found, ""
+    return None, "no Chromium found (PALERMO_CHROMIUM, /usr/bin/chromium, chromium on the PATH)"
+
+
+def _cannot_run(reason: str) -> NoReturn:
     """Fail in CI, skip loudly elsewhere."""
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"Browser tests cannot run in CI: {reason}. {HOW_TO_INSTALL}", pytrace=False)
-    pytest.skip(
-        f"!!! BROWSER TESTS WERE NOT RUN: {reason}. {HOW_TO_INSTALL} !!!"
-    )
+    pytest.skip(f"!!! BROWSER TESTS WERE NOT RUN: {reason}. {HOW_TO_INSTALL} !!!")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
-    """One headless Chromium for the whole session."""
-    executable = _chromium_path()
+    """One headless Chromium for all the browser tests.
+
+    It lives as long as the tests of this package (run one after the other, as transactional
+    tests, by pytest-django), not the whole session: Playwright's event loop runs in the test
+    thread for as long as the browser does, and any test after it that used the ORM would
+    then fail with SynchronousOnlyOperation.
+    """
+    executable, reason = _chromium_path()
     if executable is None:
-        _cannot_run("no Chromium found (PALERMO_CHROMIUM, /usr/bin/chromium, PATH)")
+        _cannot_run(reason)
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -91,8 +166,11 @@ def reference_data(live_server: Any, transactional_db: None) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _browser_test_database(reference_data: None) -> None:
+def _browser_test_database(
+    request: pytest.FixtureRequest, reference_data: None, django_db_blocker: DjangoDbBlocker,
+) -> None:
     """Every browser test gets the live server and the reference data."""
+    request.node.stash[_db_blocker_key] = django_db_blocker
 
 
 def _new_context(browser: Browser, **options: Any) -> BrowserContext:

@@ -3,16 +3,18 @@ usable with the keyboard and without JavaScript."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page
 
 from tests.personas import PASSWORD
 
 from .a11y import assert_accessible
 from .actions import sign_in
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +61,8 @@ def test_page_is_accessible_and_reachable_in_every_language(
         sign_in(page, base_url, email=user.email, password=PASSWORD)
 
     response = page.goto(f"{base_url}/en/{path}")
-    assert response is not None and response.ok, f"/en/{path} answered {response and response.status}"
+    assert response is not None, f"/en/{path} gave no response"
+    assert response.ok, f"/en/{path} answered {response.status}"
     assert _html_lang_and_dir(page) == ("en", "ltr")
     english = _after_prefix(page.url, "en")
     assert_accessible(page)
@@ -112,6 +115,8 @@ def test_states_can_be_filtered_by_regional_group_without_javascript(
 ) -> None:
     page = no_js_page
     page.goto(f"{base_url}/en/states/")
+    # Proof that JavaScript is off: the page's own script (htmx) did not run.
+    assert page.evaluate("typeof window.htmx") == "undefined"
     form = page.locator("main form.filters")
     form.locator("select[name='group']").select_option("AFR")
     with page.expect_navigation():

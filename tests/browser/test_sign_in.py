@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
-from playwright.sync_api import Page
 
 from palermo.accounts.models import User
 from tests.personas import PASSWORD
 
 from .a11y import assert_accessible
 from .actions import sign_in
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
 
