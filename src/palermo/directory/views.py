@@ -4,6 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from . import selectors
+from .finder import find
+from .forms import FinderForm
 from .models import Channel
 from .vcard import authority_vcard
 
@@ -40,3 +42,17 @@ def authority_vcf(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(body, content_type="text/vcard; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="authority-{pk}.vcf"'
     return response
+
+
+def finder(request: HttpRequest) -> HttpResponse:
+    form = FinderForm(request.GET or None)
+    answer = None
+    if form.is_bound and form.is_valid():
+        answer = find(
+            user=request.user, requesting=form.cleaned_data["requesting"],
+            requested=form.cleaned_data["requested"], measure=form.cleaned_data["measure"],
+            urgent=form.cleaned_data["urgent"], measure_label=form.measure_label(),
+        )
+    return render(request, "directory/finder.html", {
+        "form": form, "answer": answer, "demo_shown": bool(answer and answer.shows_demo),
+    })

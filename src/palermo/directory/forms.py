@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from palermo.reference.models import State
+from palermo.reference.selectors import sort_key
+
+from .finder import measure_choices
+
+
+class FinderForm(forms.Form):
+    requesting: forms.ModelChoiceField[State] = forms.ModelChoiceField(
+        queryset=State.objects.all(), to_field_name="code", label=_("Requesting State"),
+        empty_label=_("Choose a State"),
+    )
+    requested: forms.ModelChoiceField[State] = forms.ModelChoiceField(
+        queryset=State.objects.all(), to_field_name="code", label=_("Requested State"),
+        empty_label=_("Choose a State"),
+    )
+    measure = forms.ChoiceField(label=_("What is requested"))
+    urgent = forms.BooleanField(label=_("Urgent"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.measure_choices = dict(measure_choices())
+        measure = self.fields["measure"]
+        assert isinstance(measure, forms.ChoiceField)
+        measure.choices = [("", _("Choose what you need")), *self.measure_choices.items()]
+        states = sorted(State.objects.all(), key=lambda state: sort_key(state.name))
+        for name in ("requesting", "requested"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.choices = [("", field.empty_label or ""),
+                             *((state.code, state.name) for state in states)]
+
+    def measure_label(self) -> str:
+        return self.measure_choices.get(self.cleaned_data["measure"], "")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("requesting") and data.get("requesting") == data.get("requested"):
+            self.add_error("requested", _("The requested State must differ from the "
+                                          "requesting State."))
+        return data
