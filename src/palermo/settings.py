@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "simple_history",
+    "ninja",  # serves the API docs' scripts from our own origin, not a CDN
     "palermo.core",
     "palermo.reference",
     "palermo.accounts",

@@ -7,6 +7,7 @@ from palermo.core import views as core_views
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.health, name="health"),
+    path("api/v1/", include("palermo.api.urls")),
     path("", core_views.root_redirect, name="root"),
 ]
 

@@ -33,13 +33,46 @@ def channels(world) -> dict[str, tuple[str, list[str], list[str]]]:
                                        ["SECRETAUTH"]),
         "reference State page": ("/en/states/mex/", [], []),
         "not found page": ("/en/directory/authorities/999999/", [], []),
+        "API authorities list": ("/api/v1/authorities?state=mex", ["PUBLICAUTH"],
+                                 ["SECRETAUTH"]),
+        "API authorities list by text": ("/api/v1/authorities?q=auth%20name", ["PUBLICAUTH"],
+                                         ["SECRETAUTH"]),
+        "API public authority": (f"/api/v1/authorities/{public}",
+                                 ["PUBLICAUTH", "PUBLICPERSON"], ["SECRETPERSON"]),
+        "API restricted authority": (f"/api/v1/authorities/{restricted}", [],
+                                     ["SECRETAUTH", "SECRETBYPARENT"]),
+        "API State profile": ("/api/v1/states/mex/profile", ["PUBLICPROFILE"],
+                              ["SECRETPROFILE"]),
+        "API CSV export": ("/api/v1/authorities.csv?state=mex", ["PUBLICAUTH"],
+                           ["SECRETAUTH"]),
+        "API not found": ("/api/v1/authorities/999999", [], []),
+        # The search page echoes its query, so no query names a restricted marker whole.
+        "search: the State's name": ("/en/directory/search/?q=Mexique", ["PUBLICAUTH"],
+                                     ["SECRETAUTH"]),
+        "search: only the restricted authority matches": (
+            "/en/directory/search/?q=ecretauth", [], ["SECRETAUTH"]),
+        "search: the restricted authority's function": (
+            "/en/directory/search/?q=extradition", [], ["SECRETAUTH"]),
+        "search: facets that select the restricted authority": (
+            "/en/directory/search/?function=extradition&group=GRULAC&instrument=untoc", [],
+            ["SECRETAUTH"]),
+        "search: everything, with facet counts": ("/en/directory/search/", ["PUBLICAUTH"],
+                                                  ["SECRETAUTH"]),
+        "search in French": ("/fr/directory/search/?q=mexique&language=es", ["PUBLICAUTH nom"],
+                             ["SECRETAUTH nom"]),
     }
 
 
 CHANNEL_NAMES = [
     "directory home", "state page", "state page in French", "public authority page",
     "restricted authority page", "public authority vCard", "restricted authority vCard",
-    "reference State page", "not found page",
+    "reference State page", "not found page", "API authorities list",
+    "API authorities list by text", "API public authority", "API restricted authority",
+    "API State profile", "API CSV export", "API not found",
+    "search: the State's name", "search: only the restricted authority matches",
+    "search: the restricted authority's function",
+    "search: facets that select the restricted authority", "search: everything, with facet counts",
+    "search in French",
 ]
 
 

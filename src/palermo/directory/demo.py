@@ -18,6 +18,7 @@ from palermo.core.models import Visibility
 from palermo.core.timezones import time_zone_for
 from palermo.reference.models import Language, Provision, State
 
+from . import search
 from .models import (
     Authority,
     Channel,
@@ -82,6 +83,12 @@ def demo_phone(state: State, serial: int) -> str:
 def create_directory_demo(*, states: list[State], per_state: int = 1,
                           contacts_per_authority: int = 2) -> DirectoryDemoReport:
     """Create demo entries for the States that have none yet; ``per_state`` sets of them."""
+    with search.indexing_deferred():  # index each new authority once, at the end
+        return _create(states, per_state, contacts_per_authority)
+
+
+def _create(states: list[State], per_state: int, contacts_per_authority: int,
+            ) -> DirectoryDemoReport:
     report = DirectoryDemoReport()
     provisions = {(p.instrument.code, p.code): p
                   for p in Provision.objects.select_related("instrument")}

@@ -311,3 +311,24 @@ class Resource(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AuthoritySearchEntry(models.Model):
+    """The normalized text by which an authority is found; derived data, never edited.
+
+    Written only by :mod:`palermo.directory.search` (signals and ``reindex_directory``). On
+    SQLite an FTS5 trigram table follows it; on PostgreSQL a trigram GIN index covers it.
+    Reads go through the access layer: the entry of a restricted authority is as restricted.
+    """
+
+    authority = models.OneToOneField(Authority, on_delete=models.CASCADE, primary_key=True,
+                                     related_name="search_entry")
+    names = models.TextField()  # the authority's names in every language and its acronym
+    document = models.TextField()  # the names, and everything else it is found by
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+
+    def __str__(self) -> str:
+        return f"search entry of authority {self.authority_id}"
