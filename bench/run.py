@@ -53,8 +53,8 @@ DEV_DB = ROOT / "var" / "palermo.sqlite3"
 HOST = "127.0.0.1"
 
 BARE = "/bench/bare/"
-# demo_data --scale is "demo accounts per role and State"; every account costs a full password
-# hash (about half a second), so the default stays small enough for a three-minute run.
+# demo_data --scale is "demo accounts per role and State"; the demo accounts share one password
+# hash, so a larger scale costs only rows.
 DEFAULT_NUMERIC_SCALE = "2"
 URLS = [
     BARE,
@@ -67,6 +67,14 @@ URLS = [
     "/en/instruments/untoc/",
     "/en/instruments/untoc/articles/18/",
     "/en/sources/",
+    "/en/directory/",
+    "/en/directory/states/chn/",
+    "/en/directory/authorities/1/",
+    "/en/directory/search/?q=mexique",
+    "/ru/directory/search/?q=%D0%BC%D0%B5%D0%BA%D1%81%D0%B8%D0%BA%D0%B0&function=receive_mla",
+    "/en/directory/finder/?requesting=FRA&requested=MEX&measure=mla-f&urgent=on",
+    "/api/v1/authorities",
+    "/api/v1/authorities/1",
     "/healthz",
 ]
 
