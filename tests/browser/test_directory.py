@@ -92,3 +92,26 @@ def test_the_finder_answers_in_arabic_right_to_left_without_javascript(
         "getComputedStyle(document.querySelector('#finder-result')).direction")
     assert direction == "rtl"
     # axe-core needs JavaScript: the Arabic answer is checked in the journey above.
+
+
+@pytest.mark.parametrize(("language", "query"), [("ru", "Мексика"), ("zh-hans", "墨西哥")])
+def test_a_practitioner_searches_in_russian_and_chinese_and_opens_an_authority(
+    page: Page, base_url: str, directory_world: None, practitioner_a: User,
+    language: str, query: str,
+) -> None:
+    sign_in(page, base_url, email=practitioner_a.email, password=PASSWORD)
+    page.goto(f"{base_url}/{language}/directory/")
+    search_box = page.locator("main form input[name=q]").first
+    search_box.fill(query)
+    with page.expect_navigation():
+        search_box.press("Enter")
+    assert f"/{language}/directory/search/" in page.url
+    assert page.locator("html").get_attribute("lang") == language
+    results = page.locator("main")
+    assert "PUBLICAUTH" in results.inner_text()
+    assert "SECRETAUTH" in results.inner_text()  # a practitioner sees restricted entries
+    assert_accessible(page)
+    results.get_by_role("link", name="PUBLICAUTH", exact=False).first.click()
+    assert page.locator("h1").inner_text().startswith("PUBLICAUTH")
+    assert f"/{language}/directory/authorities/" in page.url
+    assert_accessible(page)
