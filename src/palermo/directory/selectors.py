@@ -10,7 +10,8 @@ from typing import Any
 
 from django.db.models import Max, Prefetch
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
+from modeltranslation.utils import build_localized_fieldname
 
 from palermo.reference.models import Instrument, Participation, Provision, State
 from palermo.reference.selectors import sort_key
@@ -24,6 +25,7 @@ from .models import (
     Measure,
     OfficeHours,
     ProfileSection,
+    Resource,
 )
 
 
@@ -178,3 +180,30 @@ def authority_detail(user: Any, pk: int) -> AuthorityDetail:
         open_now=is_open(hours, local),
     )
 
+
+
+@dataclass
+class ResourceEntry:
+    resource: Resource
+    title_lang: str  # "" when the title is in the current language, else "en" (the fallback)
+
+
+@dataclass
+class ResourceGroup:
+    kind: str
+    label: str
+    entries: list[ResourceEntry]
+
+
+def resources_by_kind() -> list[ResourceGroup]:
+    """The useful resources (decision 3/2 g(iv)), grouped by kind in the order of the choices.
+
+    Public reference data: three queries whatever the number of resources.
+    """
+    own_title = build_localized_fieldname("title", translation.get_language() or "en")
+    by_kind: dict[str, list[ResourceEntry]] = defaultdict(list)
+    for resource in Resource.objects.prefetch_related("languages", "instruments"):
+        title_lang = "" if getattr(resource, own_title, "") else "en"
+        by_kind[resource.kind].append(ResourceEntry(resource=resource, title_lang=title_lang))
+    return [ResourceGroup(kind=kind.value, label=str(kind.label), entries=by_kind[kind.value])
+            for kind in Resource.Kind if by_kind[kind.value]]

@@ -56,3 +56,7 @@ def finder(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/finder.html", {
         "form": form, "answer": answer, "demo_shown": bool(answer and answer.shows_demo),
     })
+
+
+def resources(request: HttpRequest) -> HttpResponse:
+    return render(request, "directory/resources.html", {"groups": selectors.resources_by_kind()})

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from palermo.directory.loaders import load_resources
 from palermo.reference.loaders import load_all
 
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = load_all()
+        load_resources(report)
         if not report.changed:
             self.stdout.write("Reference data is up to date; nothing changed.")
             return
