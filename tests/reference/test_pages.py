@@ -169,3 +169,12 @@ def test_pages_are_compressed_for_slow_connections(client):
     response = client.get("/en/states/", HTTP_ACCEPT_ENCODING="gzip")
     assert response["Content-Encoding"] == "gzip"
     assert len(response.content) < 15_000
+
+
+@pytest.mark.parametrize(("language", "citation"), [
+    ("en", "art. 18(13)"), ("fr", "art. 18, par. 13"), ("ru", "ст. 18, п. 13"),
+    ("ar", "المادة 18، الفقرة 13"), ("zh-hans", "第18条第13款"),
+])
+def test_provisions_are_cited_in_the_readers_language(client, language, citation):
+    html = client.get(f"/{language}/instruments/untoc/").content.decode()
+    assert citation in html

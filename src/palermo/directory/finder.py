@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from palermo.reference.citations import format_citation
 from palermo.reference.models import Instrument, Language, Paragraph, Participation, State
 
 from . import access
@@ -130,7 +131,7 @@ def find(*, user: Any, requesting: State, requested: State, measure: str, urgent
         urgent_contact=first.urgent_contact if first else "",
         legal_bases=bases,
         treaty_contents=treaty_items("untoc", 18, 15) if kind == "mla" else [],
-        contents_citation="art. 18(15)" if kind == "mla" else "",
+        contents_citation=format_citation(18, 15) if kind == "mla" else "",
         checklist=[item.text for item in section.checklist.all()] if section else [],
         section=section,
         shows_demo=any(a.is_demo for a in authorities) or bool(section and section.is_demo),

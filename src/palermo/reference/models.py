@@ -224,7 +224,16 @@ class Provision(models.Model):
         return url
 
     @property
+    def localized_citation(self) -> str:
+        """The citation in the active language, for pages and documents."""
+        from .citations import format_citation
+
+        paragraph = self.paragraph.number if self.paragraph is not None else None
+        return format_citation(self.article.number, paragraph, self.subparagraph)
+
+    @property
     def citation(self) -> str:
+        """The citation in the form the treaty texts use (art. 16(5)(a)), for data and the API."""
         cite = f"art. {self.article.number}"
         if self.paragraph_id is not None and self.paragraph is not None:
             cite += f"({self.paragraph.number})"
