@@ -11,6 +11,16 @@ from palermo.reference.selectors import sort_key
 from .finder import measure_choices
 
 
+class MeasureSelect(forms.Select):
+    """The measures of art. 18(3) are quoted in the treaty's English: say so to the browser."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option: dict[str, Any] = super().create_option(*args, **kwargs)
+        if str(option["value"]).startswith("mla-"):
+            option["attrs"] = {**option["attrs"], "lang": "en", "dir": "ltr"}
+        return option
+
+
 class FinderForm(forms.Form):
     requesting: forms.ModelChoiceField[State] = forms.ModelChoiceField(
         queryset=State.objects.all(), to_field_name="code", label=_("Requesting State"),
@@ -20,7 +30,7 @@ class FinderForm(forms.Form):
         queryset=State.objects.all(), to_field_name="code", label=_("Requested State"),
         empty_label=_("Choose a State"),
     )
-    measure = forms.ChoiceField(label=_("What is requested"))
+    measure = forms.ChoiceField(label=_("What is requested"), widget=MeasureSelect)
     urgent = forms.BooleanField(label=_("Urgent"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
