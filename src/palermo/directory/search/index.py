@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 
 from palermo.directory.models import Authority, AuthoritySearchEntry, Designation
@@ -29,7 +30,8 @@ def backend_for(vendor: str) -> Backend:
     try:
         return BACKENDS[vendor]
     except KeyError:
-        raise NotImplementedError(f"No directory search backend for {vendor}.") from None
+        raise ImproperlyConfigured(
+            f"Directory search supports SQLite and PostgreSQL, not {vendor}.") from None
 
 
 def backend() -> Backend:
