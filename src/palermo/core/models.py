@@ -28,3 +28,18 @@ class VersionedModel(TimeStampedModel):
 
     class Meta:
         abstract = True
+
+
+class DataVersion(models.Model):
+    """A token replaced whenever reference or directory data changes (see core.pagecache)."""
+
+    SINGLETON = 1
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("data version")
+
+    def __str__(self) -> str:
+        return f"{self.token} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from palermo.core.pagecache import anonymous_page
+
 from . import selectors
 from .finder import find
 from .forms import FinderForm
@@ -10,6 +12,7 @@ from .models import Channel
 from .vcard import authority_vcard
 
 
+@anonymous_page("none")
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/home.html", {
         "coverage": selectors.coverage(request.user),
@@ -18,6 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
     })
 
 
+@anonymous_page("none")
 def state(request: HttpRequest, code: str) -> HttpResponse:
     directory = selectors.state_directory(request.user, code)
     return render(request, "directory/state.html", {
@@ -26,6 +30,7 @@ def state(request: HttpRequest, code: str) -> HttpResponse:
     })
 
 
+@anonymous_page("minute")
 def authority(request: HttpRequest, pk: int) -> HttpResponse:
     detail = selectors.authority_detail(request.user, pk)
     return render(request, "directory/authority.html", {
@@ -44,6 +49,7 @@ def authority_vcf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@anonymous_page("day")
 def finder(request: HttpRequest) -> HttpResponse:
     form = FinderForm(request.GET or None)
     answer = None
@@ -58,5 +64,6 @@ def finder(request: HttpRequest) -> HttpResponse:
     })
 
 
+@anonymous_page("none")
 def resources(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/resources.html", {"groups": selectors.resources_by_kind()})

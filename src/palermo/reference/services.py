@@ -17,6 +17,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import update_change_reason
 
+from palermo.core import pagecache
+
 from .models import Instrument, Participation, Source, State
 
 COLUMNS = ["state", "instrument", "signature_date", "consent_date", "action", "source", "note"]
@@ -180,6 +182,13 @@ def participation_import(*, data: bytes, reason: str = "") -> ImportResult:
         (p.state_id, p.instrument_id): p
         for p in Participation.objects.select_related("source")
     }
+    with pagecache.changes_deferred():
+        _apply(rows, existing, result, reason)
+    return result
+
+
+def _apply(rows: list[_Row], existing: dict[tuple[int, int], Participation],
+           result: ImportResult, reason: str) -> None:
     for row in rows:
         record = existing.get((row.state.pk, row.instrument.pk))
         if record is None:
@@ -197,4 +206,3 @@ def participation_import(*, data: bytes, reason: str = "") -> ImportResult:
         record.save()
         if reason:
             update_change_reason(record, reason[:100])
-    return result

@@ -7,11 +7,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from palermo.core.pagecache import anonymous_page
+
 from . import selectors, services
 from .forms import ParticipationImportForm, StateFilterForm
 from .models import Participation
 
 
+@anonymous_page("day")
 def state_list(request: HttpRequest) -> HttpResponse:
     form = StateFilterForm(request.GET or None)
     filters = form.filters() if form.is_bound else selectors.StateFilter()
@@ -22,6 +25,7 @@ def state_list(request: HttpRequest) -> HttpResponse:
     })
 
 
+@anonymous_page("day")
 def state_detail(request: HttpRequest, code: str) -> HttpResponse:
     state = selectors.state_detail(code)
     return render(request, "reference/state_detail.html", {
@@ -29,12 +33,14 @@ def state_detail(request: HttpRequest, code: str) -> HttpResponse:
     })
 
 
+@anonymous_page("day")
 def instrument_list(request: HttpRequest) -> HttpResponse:
     return render(request, "reference/instrument_list.html", {
         "instruments": selectors.instruments(),
     })
 
 
+@anonymous_page("day")
 def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
     instrument = selectors.instrument_detail(code)
     return render(request, "reference/instrument_detail.html", {
@@ -45,6 +51,7 @@ def instrument_detail(request: HttpRequest, code: str) -> HttpResponse:
     })
 
 
+@anonymous_page("none")
 def article_detail(request: HttpRequest, code: str, number: int) -> HttpResponse:
     article = selectors.article_detail(code, number)
     previous, following = selectors.neighbours(article)
@@ -54,6 +61,7 @@ def article_detail(request: HttpRequest, code: str, number: int) -> HttpResponse
     })
 
 
+@anonymous_page("day")
 def source_list(request: HttpRequest) -> HttpResponse:
     return render(request, "reference/source_list.html", {
         "sources": selectors.sources(), "instruments": selectors.instruments(),

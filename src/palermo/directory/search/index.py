@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 
+from palermo.core import pagecache
 from palermo.directory.models import Authority, AuthoritySearchEntry, Designation
 
 from .base import Backend
@@ -47,6 +48,7 @@ def _write(documents: list[Document]) -> None:
     )
     with connection.cursor() as cursor:
         backend().write(cursor, documents)
+    pagecache.changed()  # search results read this index: the cached pages are stale
 
 
 def forget(pks: Iterable[int]) -> None:
@@ -122,3 +124,16 @@ def indexing_deferred() -> Iterator[None]:
             pending, _deferred.pending = _deferred.pending, set()
             if completed:
                 reindex_authorities(pending)
+
+
+def index_authorities(pks: Iterable[int]) -> int:
+    """Index authorities written in bulk (``bulk_create`` sends no signals); returns how many.
+
+    For loads of new authorities, such as the demo data: in batches, two reads and two writes
+    each, without looking for entries to remove first.
+    """
+    pks = sorted(set(pks))
+    with transaction.atomic():
+        for start in range(0, len(pks), BATCH):
+            _write(build_documents(Authority, Designation, pks[start:start + BATCH]))
+    return len(pks)

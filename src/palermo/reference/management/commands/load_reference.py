@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from palermo.core import pagecache
 from palermo.directory.loaders import load_resources
 from palermo.reference.loaders import load_all
 
@@ -13,8 +14,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = load_all()
-        load_resources(report)
+        with pagecache.changes_deferred():
+            report = load_all()
+            load_resources(report)
         if not report.changed:
             self.stdout.write("Reference data is up to date; nothing changed.")
             return
