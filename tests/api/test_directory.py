@@ -98,15 +98,113 @@ def test_filters_never_reveal_restricted_authorities(world, client, practitioner
     assert client.get("/api/v1/authorities?q=secret").json()["count"] == 0
 
 
-def test_text_matches_the_name_in_the_request_language_and_in_english(world, client):
-    def found(q: str, language: str) -> list[str]:
-        response = client.get(f"/api/v1/authorities?q={q}", HTTP_ACCEPT_LANGUAGE=language)
-        return names_of(response.json())
+@pytest.mark.parametrize("q", ["Mexique", "Мексика", "墨西哥", "mexico", "MÉXICO", "México",
+                               "publicauth nom", "PUBLICAUTH имя", "publicauth-city",
+                               "mexico central authority"])
+def test_q_finds_by_names_in_every_language_city_state_and_kind(world, french, client, q):
+    for accept_language in ("en", "fr", "zh-hans"):
+        response = client.get("/api/v1/authorities", {"q": q},
+                              HTTP_ACCEPT_LANGUAGE=accept_language)
+        assert names_of(response.json()) == ["PUBLICAUTH name"], (q, accept_language)
 
-    assert found("auth%20NOM", "fr") == ["PUBLICAUTH name"]
-    assert found("auth%20nom", "en") == []
-    assert found("auth%20name", "fr") == ["PUBLICAUTH name"]
-    assert found("%D0%B8%D0%BC%D1%8F", "ru") == ["PUBLICAUTH name"]  # "имя"
+
+def test_q_finds_by_function_in_another_language(world, french, client):
+    # "Envoi des demandes d'entraide judiciaire": the French label of send_mla
+    body = client.get("/api/v1/authorities", {"q": "envoi entraide"}).json()
+    assert names_of(body) == ["FRENCHAUTH name"]
+
+
+def test_every_word_of_q_must_match(world, french, client):
+    assert client.get("/api/v1/authorities", {"q": "mexique frenchauth"}).json()["count"] == 0
+
+
+@pytest.mark.parametrize("q", ['"', "NEAR(a b)", "*", "-", "a OR b", "x" * 200,
+                               "مكسيك 墨西哥 Mexique", "'; DROP TABLE directory_authority; --"])
+def test_any_search_text_gets_an_answer(world, client, q):
+    response = client.get("/api/v1/authorities", {"q": q})
+    assert response.status_code in (200, 422), q
+    if response.status_code == 200:
+        assert response.json()["count"] >= 0
+    else:
+        assert response.json()["detail"][0]["loc"] == ["query", "q"]
+
+
+@pytest.mark.parametrize("q", ["***", " ", "--", "\u200b"])
+def test_q_without_a_letter_or_digit_is_refused_with_a_message(world, client, q):
+    response = client.get("/api/v1/authorities", {"q": q})
+    assert response.status_code == 422
+    problem = response.json()["detail"][0]
+    assert problem["loc"] == ["query", "q"]
+    assert problem["msg"] == "Type at least one letter or digit to search."
+    french = client.get("/api/v1/authorities", {"q": q}, HTTP_ACCEPT_LANGUAGE="fr").json()
+    assert french["detail"][0]["msg"] != problem["msg"]
+
+
+SAME_AS_SEARCH = [
+    {"q": "mexique"}, {"q": "auth"}, {"function": "send_mla"}, {"instrument": "c1988"},
+    {"group": "WEOG"}, {"language": "fr"}, {"q": "name", "language": "es"},
+    {"instrument": "untoc", "function": "extradition"}, {"q": "zzz"},
+]
+
+
+@pytest.mark.parametrize("params", SAME_AS_SEARCH)
+@pytest.mark.parametrize("persona_name", ["anonymous", "focal_point_b"])
+def test_the_list_finds_what_the_search_page_finds(world, french, request, persona_name, params):
+    from palermo.directory.search import search
+
+    user = None if persona_name == "anonymous" else request.getfixturevalue(persona_name)
+    body = client_for(user).get("/api/v1/authorities", params).json()
+    page = search(user, params)
+    assert sorted(item["id"] for item in body["results"]) == sorted(
+        hit.authority.pk for hit in page.hits)
+    assert body["count"] == page.total
+    assert {facet: {row["code"]: row["count"] for row in rows}
+            for facet, rows in body["facets"].items() if rows} == {
+        facet.param: {option.code: option.count for option in facet.options}
+        for facet in page.facets}
+
+
+def test_facets_count_only_what_the_visitor_may_see(world, french, client, practitioner_a):
+    def counts(body: dict, facet: str) -> dict[str, int]:
+        return {row["code"]: row["count"] for row in body["facets"][facet]}
+
+    anonymous = client.get("/api/v1/authorities").json()
+    insider = client_for(practitioner_a).get("/api/v1/authorities").json()
+    assert counts(anonymous, "function") == {"receive_mla": 1, "send_mla": 1}
+    assert counts(insider, "function") == {"receive_mla": 1, "extradition": 1, "send_mla": 1}
+    assert counts(anonymous, "group") == {"GRULAC": 1, "WEOG": 1}
+    assert counts(insider, "group") == {"GRULAC": 2, "WEOG": 1}
+    assert counts(anonymous, "instrument") == {"untoc": 1, "c1988": 1}
+    assert counts(insider, "language") == {"en": 2, "es": 2, "fr": 1}
+    assert list(counts(insider, "language")) == ["en", "es", "fr"]
+    restricted_only = client.get("/api/v1/authorities?function=extradition").json()
+    assert restricted_only["count"] == 0
+    assert restricted_only["facets"] == {"instrument": [], "function": [], "group": [],
+                                         "language": []}
+
+
+def test_facets_carry_names_in_the_six_languages(world, client):
+    facets = client.get("/api/v1/authorities").json()["facets"]
+    function = facets["function"][0]
+    assert function["code"] == "receive_mla" and list(function["name"]) == SIX
+    assert function["name"]["en"] == (
+        "Receive and execute requests for mutual legal assistance")
+    assert function["name"]["fr"] != function["name"]["en"]
+    group = facets["group"][0]
+    assert group["code"] == "GRULAC" and group["name"]["en"] == (
+        "Latin American and Caribbean States")
+    language = {row["code"]: row for row in facets["language"]}
+    assert language["es"]["name"]["fr"] == "espagnol"
+    assert facets["instrument"][0]["name"]["en"]
+
+
+def test_facets_narrow_like_the_search(world, french, client):
+    facets = client.get("/api/v1/authorities?q=auth").json()["facets"]
+    for facet, rows in facets.items():
+        for row in rows:
+            narrowed = client.get("/api/v1/authorities",
+                                  {"q": "auth", facet: row["code"]}).json()
+            assert narrowed["count"] == row["count"], (facet, row["code"])
 
 
 def test_pages_split_the_list(state_a, client):
@@ -125,7 +223,8 @@ def test_pages_split_the_list(state_a, client):
 
 def test_an_empty_list_has_no_pages(reference_data, client):
     body = client.get("/api/v1/authorities").json()
-    assert body == {"count": 0, "page": 1, "pages": 0, "results": []}
+    assert body == {"count": 0, "page": 1, "pages": 0, "results": [], "facets": {
+        "instrument": [], "function": [], "group": [], "language": []}}
 
 
 def test_an_authority_shows_how_to_reach_it(world, client):

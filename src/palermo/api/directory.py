@@ -1,8 +1,10 @@
 """The directory: authorities, their contacts and State profiles.
 
 Every read starts from :mod:`palermo.directory.access`, with the visitor taken from the
-Django session (``request.user``): anonymous visitors see public entries only. What may not be
-seen answers exactly like what does not exist.
+request (``request.user``: the Django session, or the owner of a personal API token):
+anonymous visitors see public entries only. What may not be seen answers exactly like what
+does not exist. The authorities list is the directory search (:mod:`palermo.directory.search`)
+with the API's pages and a State filter.
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.http import http_date
-from django.utils.translation import get_language
+from django.utils.translation import gettext
 from modeltranslation.utils import build_localized_fieldname
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import ValidationError
@@ -28,8 +30,17 @@ from palermo.directory.models import (
     Authority,
     Channel,
     Designation,
+    Function,
     Measure,
     ProfileSection,
+)
+from palermo.directory.search import SearchParams
+from palermo.directory.search.query import (
+    FACETS,
+    MAX_QUERY_LENGTH,
+    facet_counts,
+    matching,
+    terms_of,
 )
 from palermo.reference.models import Instrument, Language, RegionalGroup, State
 
@@ -53,6 +64,14 @@ MAX_PAGE_SIZE = 100
 
 
 class AuthorityFilters(Schema):
+    q: str | None = Field(
+        None, min_length=1, max_length=MAX_QUERY_LENGTH, pattern=r"^[^\x00-\x1f\x7f]*$",
+        description="Words that the authority is found by, each required, ignoring case, "
+                    "accents and punctuation: its names in every language and acronym, its "
+                    "city, its kind, its State's names in the six languages and code, its "
+                    "functions and instruments. \"Mexique\", \"Мексика\", \"墨西哥\" and "
+                    "\"mexico\" all find Mexico's authorities. The same search as the "
+                    "directory's search page; the first 8 words count.")
     state: str | None = Field(
         None, pattern=STATE_CODE,
         description="State: ISO 3166-1 alpha-3 code (EU for the European Union), any case.")
@@ -67,10 +86,6 @@ class AuthorityFilters(Schema):
     language: str | None = Field(
         None, pattern=r"^[A-Za-z]{2,3}$",
         description="Accepts requests in this language (ISO 639-1 code, such as es).")
-    q: str | None = Field(
-        None, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$",
-        description="Text that the name contains, ignoring case: the name in the "
-                    "request's language (Accept-Language) and in English.")
 
 
 class AuthorityListQuery(AuthorityFilters):
@@ -80,15 +95,18 @@ class AuthorityListQuery(AuthorityFilters):
 
 
 FILTER_HELP = (
-    "Filters combine (all must hold); `instrument` and `function` must hold for the same "
-    "designation. A well-formed code that names no State, instrument, regional group or "
-    "language answers 422 with the offending parameter, like any malformed value.\n\n"
-    "Visibility: anonymous requests see public authorities only; a signed-in session "
-    "(practitioners, focal points, secretariat) also sees restricted ones. Nothing tells the "
-    "two apart except what is listed.\n\n"
+    "The same search and filters as the directory's search page: `q` and the filters "
+    "combine (all must hold), each filter on its own (`instrument=uncac&function=extradition` "
+    "asks for authorities designated under UNCAC and designated for extradition, not "
+    "necessarily by the same designation); `state` is the API's own addition. A well-formed "
+    "code that names no State, instrument, regional group or language answers 422 with the "
+    "offending parameter, like any malformed value; so does a `q` without a letter or digit.\n\n"
+    "Visibility: anonymous requests see public authorities only; practitioners, focal points "
+    "and the secretariat, signed in (session cookie) or with a personal API token "
+    "(`Authorization: Bearer …`), also see restricted ones. Nothing tells the two apart except "
+    "what is listed and counted.\n\n"
     "Caching: the answer carries an ETag (different for public and restricted visitors) and "
-    "Last-Modified; send If-None-Match to get 304 Not Modified. Answers vary with the "
-    "session cookie and, for `q`, with Accept-Language."
+    "Last-Modified; send If-None-Match to get 304 Not Modified."
 )
 
 CSV_COLUMNS = [
@@ -113,43 +131,25 @@ CSV_HELP = (
 )
 
 
-def match_text(queryset: QuerySet[Authority], q: str) -> QuerySet[Authority]:
-    """Authorities whose name contains ``q``, ignoring case.
-
-    A stand-in for full-text search: the name in the request's language and in English (the
-    language that names fall back to). Once ``palermo.directory.search`` is merged, this body
-    becomes a call to it; the contract stays: a visible queryset and a text in, the visible
-    matches out, so that visibility still comes from the access layer.
-    """
-    language = get_language() or settings.LANGUAGE_CODE
-    columns = {build_localized_fieldname("name", language if language in LANGUAGE_CODES
-                                         else settings.LANGUAGE_CODE),
-               build_localized_fieldname("name", settings.LANGUAGE_CODE)}
-    condition = Q()
-    for column in sorted(columns):
-        condition |= Q(**{f"{column}__icontains": q})
-    return queryset.filter(condition)
+def search_params(filters: AuthorityFilters) -> SearchParams:
+    """The filters as the directory search reads them (codes cased as it stores them)."""
+    return SearchParams(
+        q=filters.q or "", instrument=(filters.instrument or "").lower(),
+        function=filters.function or "", group=(filters.group or "").upper(),
+        language=(filters.language or "").lower(),
+    )
 
 
 def filtered_authorities(user: Any, filters: AuthorityFilters) -> QuerySet[Authority]:
-    queryset = access.authorities_visible_to(user)
+    """The directory search's matches (visibility included), narrowed to a State if asked."""
+    if filters.q is not None and not terms_of(filters.q):
+        raise ValidationError([{
+            "type": "no_words", "loc": ["query", "q"], "input": filters.q,
+            "msg": gettext("Type at least one letter or digit to search."),
+        }])
+    queryset = matching(user, search_params(filters))
     if filters.state:
         queryset = queryset.filter(state__code=filters.state.upper())
-    if filters.group:
-        queryset = queryset.filter(state__regional_groups__code=filters.group.upper())
-    if filters.language:
-        queryset = queryset.filter(accepted_languages__code=filters.language.lower())
-    if filters.instrument or filters.function:
-        designations = Designation.objects.all()
-        if filters.instrument:
-            designations = designations.filter(
-                provision__instrument__code=filters.instrument.lower())
-        if filters.function:
-            designations = designations.filter(function=filters.function)
-        queryset = queryset.filter(pk__in=designations.values("authority_id"))
-    q = (filters.q or "").strip()
-    if q:
-        queryset = match_text(queryset, q)
     return queryset
 
 
@@ -158,15 +158,15 @@ def refuse_unknown_codes(filters: AuthorityFilters) -> None:
     that every code exists."""
     checks = [
         ("state", filters.state, State.objects.filter(code=(filters.state or "").upper()),
-         "No State has this code."),
+         gettext("No State has this code.")),
         ("instrument", filters.instrument,
          Instrument.objects.filter(code=(filters.instrument or "").lower()),
-         "No instrument has this code."),
+         gettext("No instrument has this code.")),
         ("group", filters.group, RegionalGroup.objects.filter(code=(filters.group or "").upper()),
-         "No regional group has this code."),
+         gettext("No regional group has this code.")),
         ("language", filters.language,
          Language.objects.filter(code=(filters.language or "").lower()),
-         "No language has this code."),
+         gettext("No language has this code.")),
     ]
     errors = [
         {"type": "unknown_code", "loc": ["query", name], "msg": message, "input": value}
@@ -188,7 +188,7 @@ def list_validator(request: HttpRequest, queryset: QuerySet[Authority],
     if stats["count"] == 0:
         refuse_unknown_codes(filters)
     etag = make_etag(request, stats["count"], stats["latest"], stats["designation_count"],
-                     stats["designation_latest"], get_language())
+                     stats["designation_latest"])
     dates = [date for date in (stats["latest"], stats["designation_latest"]) if date]
     return stats["count"], etag, max(dates) if dates else None
 
@@ -228,11 +228,36 @@ def authority_item(authority: Authority) -> dict[str, Any]:
     }
 
 
+def function_names(code: str) -> Names:
+    """A function's label in the six languages (from the code's translations, no query)."""
+    labels = {}
+    for language in LANGUAGE_CODES:
+        with translation.override(language):
+            labels[language] = str(Function(code).label)
+    return Names(**labels)  # type: ignore[typeddict-item]
+
+
+def facets_out(queryset: QuerySet[Authority]) -> dict[str, list[dict[str, Any]]]:
+    """The directory search's facet counts of the matching authorities, in one query."""
+    counts = facet_counts(queryset)
+    return {
+        facet: [{"code": row.code, "count": row.count,
+                 "name": function_names(row.code) if facet == "function" else
+                 Names(**{code: row.names.get(code) or None  # type: ignore[typeddict-item]
+                          for code in LANGUAGE_CODES})}
+                for row in counts[facet]]
+        for facet in FACETS
+    }
+
+
 @router.get(
     "/authorities", response=responses(AuthorityPage, 422),
     summary="List authorities",
     description="Competent national authorities, ordered by State, kind and English name, a "
-                "page at a time (`page`, `page_size` ≤ 100).\n\n" + FILTER_HELP,
+                "page at a time (`page`, `page_size` ≤ 100), with the facet counts of the "
+                "search page: for each instrument, function, regional group and language "
+                "accepted, how many of the matching authorities (on all pages) have it, "
+                "counting only the authorities you may see.\n\n" + FILTER_HELP,
 )
 def authority_list(request: HttpRequest, response: HttpResponse,
                    filters: Query[AuthorityListQuery]) -> Any:
@@ -248,7 +273,9 @@ def authority_list(request: HttpRequest, response: HttpResponse,
         start = (filters.page - 1) * filters.page_size
         rows = for_output(queryset)[start:start + filters.page_size]
         results = [authority_item(authority) for authority in rows]
-    return {"count": count, "page": filters.page, "pages": pages, "results": results}
+    facets = facets_out(queryset) if count else {facet: [] for facet in FACETS}
+    return {"count": count, "page": filters.page, "pages": pages, "results": results,
+            "facets": facets}
 
 
 def csv_safe(value: str) -> str:

@@ -188,11 +188,38 @@ class AuthorityItem(Schema):
     updated_at: dt.datetime
 
 
+class FacetCountOut(Schema):
+    code: str
+    name: Names
+    count: int = Field(ge=1, description="Matching authorities (on all pages) that have it.")
+
+
+class FunctionCountOut(Schema):
+    code: FunctionCode
+    name: Names
+    count: int = Field(ge=1, description="Matching authorities (on all pages) that have it.")
+
+
+class FacetsOut(Schema):
+    instrument: list[FacetCountOut] = Field(
+        description="Instruments the matching authorities are designated under, in the usual "
+                    "order; `name` is the instrument's short name.")
+    function: list[FunctionCountOut] = Field(
+        description="Functions the matching authorities are designated for.")
+    group: list[FacetCountOut] = Field(
+        description="Regional groups of the matching authorities' States.")
+    language: list[FacetCountOut] = Field(
+        description="Languages the matching authorities accept, most frequent first.")
+
+
 class AuthorityPage(Schema):
     count: int = Field(description="Authorities matching the filters, on all pages.")
     page: int
     pages: int = Field(description="Number of pages; 0 when nothing matches.")
     results: list[AuthorityItem]
+    facets: FacetsOut = Field(
+        description="Counts that narrow the search, as on the search page: send a `code` back "
+                    "as the filter of the same name. Only what you may see is counted.")
 
 
 class DesignationOut(Schema):

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import (
     Case,
     CharField,
@@ -377,3 +378,97 @@ def run(user: Any, data: Mapping[str, Any]) -> SearchResult:
         result.hits = _hits(results, terms, page)
         result.facets = _facets(results, params)
     return result
+
+
+# Building blocks for other readers of the directory (the JSON API): the same words, filters,
+# visibility and counts as :func:`run`, without its page of hits and its notices.
+
+
+def terms_of(q: str) -> list[str]:
+    """The words of ``q`` that must all match, read as :func:`run` reads them."""
+    cleaned = clean_query(q)[:MAX_QUERY_LENGTH].rstrip()
+    return list(dict.fromkeys(normalize(cleaned).split()))[:MAX_TERMS]
+
+
+def matching(user: Any, params: SearchParams) -> QuerySet[Authority]:
+    """The authorities ``user`` may see that hold every word of ``params.q`` and pass every
+    filter of ``params``, unordered. The codes must be checked and cased already (instrument,
+    function and language lower case, group upper case); an unknown one matches nothing."""
+    results = access.authorities_visible_to(user)
+    terms = terms_of(params.q)
+    if terms:
+        results = results.filter(backend().matches(terms))
+    if params.instrument:
+        results = results.filter(pk__in=Designation.objects.order_by().filter(
+            provision__instrument__code=params.instrument).values("authority_id"))
+    if params.function:
+        results = results.filter(pk__in=Designation.objects.order_by().filter(
+            function=params.function).values("authority_id"))
+    if params.group:
+        results = results.filter(state_id__in=State.objects.order_by().filter(
+            regional_groups__code=params.group).values("pk"))
+    if params.language:
+        results = results.filter(pk__in=Authority.accepted_languages.through.objects
+                                 .order_by().filter(language__code=params.language)
+                                 .values("authority_id"))
+    return results
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    code: str
+    count: int
+    names: dict[str, str]  # language code → name, "" where none; empty for functions
+
+
+def _facet_part(queryset: QuerySet[Any], facet: str, count: str, code: str,
+                position: str | None, name: str | None) -> QuerySet[Any]:
+    """One facet's rows, in the columns that all facets share (so that they can be united)."""
+    columns: dict[str, Any] = {
+        "facet": Value(facet, output_field=CharField()),
+        "facet_code": F(code),
+        "facet_position": F(position) if position else Value(0, output_field=IntegerField()),
+    }
+    for language, _label in settings.LANGUAGES:
+        columns[build_localized_fieldname("facet_name", language)] = (
+            F(build_localized_fieldname(name, language)) if name
+            else Value("", output_field=CharField()))
+    return (queryset.order_by().annotate(**columns).values(*columns)
+            .annotate(facet_count=Count(count, distinct=True)))
+
+
+def facet_counts(results: QuerySet[Authority]) -> dict[str, list[FacetCount]]:
+    """Per facet (instrument, function, group, language): each value among ``results`` with
+    the number of authorities that have it and its names in every language, in one query.
+    Ordered as the search page orders its facets (languages by count, then code)."""
+    designations = Designation.objects.filter(authority_id__in=results.order_by().values("pk"))
+    authorities = results.order_by()
+    parts = [
+        _facet_part(designations, "instrument", "authority_id", "provision__instrument__code",
+                    "provision__instrument__position", "provision__instrument__short_name"),
+        _facet_part(designations, "function", "authority_id", "function", None, None),
+        _facet_part(authorities, "group", "pk", "state__regional_groups__code",
+                    "state__regional_groups__position", "state__regional_groups__name"),
+        _facet_part(authorities, "language", "pk", "accepted_languages__code", None,
+                    "accepted_languages__name"),
+    ]
+    rows = [row for row in parts[0].union(*parts[1:], all=True)
+            if row["facet_code"] is not None
+            and (row["facet"] != "function" or row["facet_code"] in Function.values)]
+    order = {
+        "instrument": lambda row: (row["facet_position"], row["facet_code"]),
+        "function": lambda row: (Function.values.index(row["facet_code"]), ""),
+        "group": lambda row: (row["facet_position"], row["facet_code"]),
+        "language": lambda row: (-row["facet_count"], row["facet_code"]),
+    }
+    counts: dict[str, list[FacetCount]] = {}
+    for facet in FACETS:
+        counts[facet] = [
+            FacetCount(code=row["facet_code"], count=row["facet_count"],
+                       names={language: row[build_localized_fieldname("facet_name",
+                                                                      language)] or ""
+                              for language, _label in settings.LANGUAGES}
+                       if facet != "function" else {})
+            for row in sorted((row for row in rows if row["facet"] == facet), key=order[facet])
+        ]
+    return counts
