@@ -1,0 +1,460 @@
+"""PDF from a :class:`~palermo.documents.model.Document`, with fpdf2 and HarfBuzz.
+
+Arabic is shaped and laid out right to left (``set_text_shaping``, which runs the Unicode
+bidirectional algorithm); Chinese, Cyrillic and Latin text print with the vendored Noto fonts,
+the others standing in for the block's font wherever it lacks a character. A character that
+no font has is printed as ``[U+XXXX]`` and listed in :attr:`PdfResult.missing`: text is never
+dropped silently.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+from fpdf.outline import OutlineSection
+
+from .model import (
+    BulletList,
+    Document,
+    Heading,
+    KeyValueTable,
+    PageBreak,
+    Paragraph,
+    Text,
+    base_language,
+    has_rtl_letters,
+    is_rtl,
+    spans,
+)
+
+# fpdf2 subsets fonts with fontTools, which reports every glyph at INFO.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+# family → (regular, bold); Chinese has one weight (see fonts/README.md).
+FONTS = {
+    "sans": ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"),
+    "naskh": ("NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf"),
+    "sc": ("NotoSansCJKsc-Regular-subset.otf", "NotoSansCJKsc-Regular-subset.otf"),
+}
+HEADING_SIZES = {1: 16.0, 2: 13.0, 3: 11.5}
+BODY_SIZE = 10.0
+SMALL_SIZE = 8.5
+LINE = 1.45  # line height, times the font size
+LONG_SHAPED = 160  # shaped texts longer than this are broken into lines here
+KEY_SHARE = 0.3  # width of the key column of a key–value table
+KEEP = {"\u200c", "\u200d"}  # joiners matter to Arabic shaping; other format characters go
+# Scripts that need shaping besides right-to-left ones: Indic, Thai, Lao, Tibetan, Myanmar, Khmer.
+_COMPLEX = [(0x0900, 0x0DFF), (0x0E00, 0x0FFF), (0x1000, 0x109F), (0x1780, 0x17FF)]
+
+
+def family_for(lang: str) -> str:
+    base = base_language(lang)
+    if is_rtl(base):
+        return "naskh"
+    if base in {"zh", "ja"}:
+        return "sc"
+    return "sans"
+
+
+def needs_shaping(text: str, rtl: bool) -> bool:
+    if rtl or has_rtl_letters(text):
+        return True
+    return any(low <= ord(char) <= high for char in text for low, high in _COMPLEX)
+
+
+@cache
+def covered_characters() -> frozenset[int]:
+    """Every code point that one of the vendored fonts can print."""
+    from fontTools.ttLib import TTFont
+
+    codes: set[int] = set()
+    for regular, _bold in FONTS.values():
+        font = TTFont(FONT_DIR / regular, lazy=True)
+        codes.update(font.getBestCmap())
+    return frozenset(codes)
+
+
+@dataclass
+class PdfResult:
+    data: bytes
+    pages: int
+    missing: set[str] = field(default_factory=set)  # characters printed as [U+XXXX]
+
+
+class _Pdf(FPDF):
+    def __init__(self, document: Document) -> None:
+        super().__init__(format="A4", unit="mm")
+        self.document = document
+        self.rtl = document.rtl
+        self.missing: set[str] = set()
+        self.body_top = 0.0
+        self.covered = covered_characters()
+        for family, (regular, bold) in FONTS.items():
+            self.add_font(family, "", str(FONT_DIR / regular))
+            self.add_font(family, "B", str(FONT_DIR / bold))
+        self.set_fallback_fonts(list(FONTS), exact_match=False)
+        self.set_margins(18, 18, 18)
+        self.set_auto_page_break(True, margin=18)
+        self.set_title(document.title)
+        self.set_lang(document.language)
+        self.set_author(document.author)
+        self.set_creator("Palermo")
+        page = document.page_label.replace("{pages}", "{nb}")
+        self.page_text = page
+        self.alias_nb_pages("{nb}")
+
+    # ---- text -------------------------------------------------------------------------
+
+    def clean(self, text: str) -> str:
+        out = []
+        for char in text.replace("\r\n", "\n").replace("\t", " "):
+            if char == "\n" or char in KEEP:
+                out.append(char)
+            elif unicodedata.category(char) in {"Cf", "Cc"}:
+                continue
+            elif ord(char) in self.covered or char.isspace():
+                out.append(" " if char.isspace() and ord(char) not in self.covered else char)
+            else:
+                self.missing.add(char)
+                out.append(f"[U+{ord(char):04X}]")
+        return "".join(out)
+
+    def use(self, lang: str, *, bold: bool = False, size: float = BODY_SIZE,
+            text: str = "", rtl: bool | None = None) -> tuple[str, str]:
+        """Font and shaping for a piece of text in ``lang``; returns (cleaned text, align)."""
+        rtl = is_rtl(lang) if rtl is None else rtl
+        self.set_font(family_for(lang), "B" if bold else "", size)
+        cleaned = self.clean(text)
+        if needs_shaping(cleaned, rtl):
+            self.set_text_shaping(True, direction="rtl" if rtl else "ltr")
+        else:
+            self.set_text_shaping(False)
+        return cleaned, "R" if rtl else "L"
+
+    def text_of(self, text: Text, lang: str) -> str:
+        return "".join(span.text for span in spans(text, lang))
+
+    def block(self, text: str, lang: str, *, x: float | None = None, w: float | None = None,
+              bold: bool = False, size: float = BODY_SIZE, line: float = LINE,
+              align: str | None = None) -> None:
+        """Write wrapped text, breaking pages where needed."""
+        cleaned, start = self.use(lang, bold=bold, size=size, text=text)
+        left = self.x if x is None else x
+        width = self.epw if w is None else w
+        lines = [(cleaned, False)]
+        if self.text_shaping and len(cleaned) > LONG_SHAPED:
+            lines = self.break_lines(cleaned, width, bold=bold)
+            self.use(lang, bold=bold, size=size, text=cleaned[:LONG_SHAPED])
+        if len(lines) == 1:
+            self.set_x(left)
+            self.multi_cell(w=width, h=self.font_size * line, text=cleaned,
+                            align=align or start, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            return
+        for text_line, fits in lines:  # measured already: one cell each
+            self.set_x(left)
+            if fits:
+                self.cell(w=width, h=self.font_size * line, text=text_line,
+                          align=align or start, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            else:  # one word wider than the column: let fpdf2 cut it
+                self.multi_cell(w=width, h=self.font_size * line, text=text_line,
+                                align=align or start, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def break_lines(self, text: str, width: float, *, bold: bool) -> list[tuple[str, bool]]:
+        """Lines of a long shaped text, each measured word by word.
+
+        fpdf2 reshapes the growing line for every character it adds, which takes seconds for
+        a long Arabic paragraph; words are shaped once here, each in the font that prints it.
+        """
+        family, size = self.font_family, self.font_size_pt
+        available = width - 2 * self.c_margin - 0.5
+        space = self.get_string_width(" ")
+        lines: list[tuple[str, bool]] = []
+        for paragraph in text.split("\n"):
+            current: list[str] = []
+            used = 0.0
+            for word in paragraph.split(" "):
+                self.set_font(_family_of_word(word, family), "B" if bold else "", size)
+                word_width = self.get_string_width(word)
+                needed = word_width if not current else used + space + word_width
+                if current and needed > available:
+                    lines.append((" ".join(current), used <= available))
+                    current, used = [word], word_width
+                else:
+                    current.append(word)
+                    used = needed
+            lines.append((" ".join(current), used <= available))
+        return lines
+
+    def estimate(self, text: str, lang: str, *, w: float | None = None, bold: bool = False,
+                 size: float = BODY_SIZE, line: float = LINE) -> float:
+        """A generous height for the text, measured without shaping (which is costly to
+        run twice): enough to decide page breaks and lay out the table of contents."""
+        self.set_font(family_for(lang), "B" if bold else "", size)
+        self.set_text_shaping(False)
+        width = self.epw if w is None else w
+        lines = 0
+        for part in self.clean(text).split("\n"):
+            wide = sum(1 for char in part if ord(char) >= 0x2E80)
+            narrow = "".join(char for char in part if ord(char) < 0x2E80)
+            length = self.get_string_width(narrow) + wide * self.font_size
+            lines += max(1, math.ceil(length * 1.12 / max(width - 2 * self.c_margin, 1)))
+        return lines * self.font_size * line
+
+    # ---- page furniture ---------------------------------------------------------------
+
+    def header(self) -> None:
+        doc = self.document
+        shaping = self.text_shaping
+        if doc.header:
+            self.set_y(8)
+            self.set_text_color(90)
+            self.block(doc.header, doc.language, size=SMALL_SIZE, line=1.2)
+            self.set_draw_color(180)
+            self.line(self.l_margin, self.y + 1, self.w - self.r_margin, self.y + 1)
+            self.set_text_color(0)
+        self.set_y(max(self.t_margin, self.y + 4))
+        self.body_top = self.y
+        self.text_shaping = shaping
+
+    def footer(self) -> None:
+        doc = self.document
+        shaping = self.text_shaping
+        self.set_y(-13)
+        self.set_text_color(90)
+        left = " · ".join(part for part in [doc.footer, doc.edition_label] if part)
+        y = self.y
+        if left:
+            self.block(left, doc.language, w=self.epw - 40, size=SMALL_SIZE, line=1.2,
+                       x=self.l_margin + (40 if self.rtl else 0))
+        self.set_y(y)
+        self.page_number(y)
+        self.set_text_color(0)
+        self.text_shaping = shaping
+
+    def page_number(self, y: float) -> None:
+        """"Page 3 of 12" at the end side of the footer. The total is an alias filled in at
+        the end; in right-to-left text it is placed beside the words by hand, since the
+        shaping engine cannot move an alias."""
+        text = self.page_text.replace("{page}", str(self.page_no()))
+        if not self.rtl or "{nb}" not in text:
+            self.block(text, self.document.language, x=self.l_margin + self.epw - 40, w=40,
+                       size=SMALL_SIZE, line=1.2, align="R")
+            return
+        before, _, after = text.partition("{nb}")
+        right = self.l_margin + 40.0
+        for part in [before.strip(), "{nb}", after.strip()]:
+            if not part:
+                continue
+            cleaned, _align = self.use(self.document.language, size=SMALL_SIZE,
+                                       text="0000" if part == "{nb}" else part)
+            width = self.get_string_width(cleaned) + 1
+            if part == "{nb}":
+                self.set_text_shaping(False)
+                cleaned = part
+            self.set_xy(right - width, y)
+            self.cell(width, self.font_size * 1.2, cleaned, align="R")
+            right -= width + 0.5
+
+    # ---- blocks -----------------------------------------------------------------------
+
+    def room(self, height: float) -> None:
+        if self.y + height > self.page_break_trigger:
+            self.add_page()
+
+    def heading(self, heading: Heading, lang: str) -> None:
+        size = HEADING_SIZES.get(heading.level, BODY_SIZE + 0.5)
+        text = self.text_of(heading.text, lang)
+        self.room(size * 0.35 * 1.5 + 35)
+        self.ln(3 if heading.level > 1 else 5)
+        if heading.in_toc:
+            self.start_section(self.clean(text), level=max(heading.level - 1, 0), strict=False)
+        self.block(text, _lang_of(heading.text, lang), bold=True, size=size, line=1.35,
+                   align=_align(lang))
+        self.ln(1.5)
+
+    def key_values(self, table: KeyValueTable, lang: str) -> None:
+        key_w = self.epw * KEY_SHARE
+        value_w = self.epw - key_w - 3
+        rtl = is_rtl(lang)
+        key_x = self.l_margin + (self.epw - key_w if rtl else 0)
+        value_x = self.l_margin + (0 if rtl else key_w + 3)
+        usable = self.page_break_trigger - self.body_top
+        key_size = SMALL_SIZE + 0.5
+        self.set_draw_color(215)
+        for key, value in table.rows:
+            key_text, value_text = self.text_of(key, lang), self.text_of(value, lang)
+            value_lang = _lang_of(value, lang)
+            key_h = self.estimate(key_text, lang, w=key_w, bold=True, size=key_size)
+            value_h = self.estimate(value_text, value_lang, w=value_w)
+            if max(key_h, value_h) > usable / 2:
+                # Too long for a row: the label, then the text across the page.
+                self.room(key_h + 10)
+                self.block(key_text, lang, bold=True, size=key_size)
+                self.block(value_text, value_lang, align=_align(lang))
+            else:
+                self.room(max(key_h, value_h) + 1.5)
+                top, page = self.y, self.page
+                self.block(key_text, lang, x=key_x, w=key_w, bold=True, size=key_size)
+                key_end = self.y
+                self.page = page  # both columns start on the same page
+                self.set_y(top)
+                self.block(value_text, value_lang, x=value_x, w=value_w, align=_align(lang))
+                if self.page == page:
+                    self.set_y(max(key_end, self.y))
+            self.line(self.l_margin, self.y + 0.6, self.w - self.r_margin, self.y + 0.6)
+            self.ln(1.5)
+        self.ln(2)
+
+    def bullets(self, items: BulletList, lang: str) -> None:
+        rtl = is_rtl(lang)
+        indent = 6.0
+        for item in items.items:
+            text = self.text_of(item, lang)
+            item_lang = _lang_of(item, lang)
+            self.room(min(self.estimate(text, item_lang, w=self.epw - indent), 20))
+            top = self.y
+            bullet_x = self.l_margin + (self.epw - indent + 2 if rtl else 1)
+            self.use("en", text="•", rtl=False)
+            self.set_xy(bullet_x, top)
+            self.cell(indent - 2, self.font_size * LINE, "•")
+            self.set_y(top)
+            self.block(text, item_lang, x=self.l_margin + (0 if rtl else indent),
+                       w=self.epw - indent, align="R" if rtl else "L")
+        self.ln(2)
+
+    def paragraph(self, paragraph: Paragraph, lang: str) -> None:
+        text = self.text_of(paragraph.text, lang)
+        if paragraph.small:
+            self.set_text_color(80)
+        self.block(text, _lang_of(paragraph.text, lang),
+                   size=SMALL_SIZE if paragraph.small else BODY_SIZE, align=_align(lang))
+        self.set_text_color(0)
+        self.ln(2)
+
+    # ---- table of contents ------------------------------------------------------------
+
+    def toc_entries(self) -> list[tuple[int, str, str]]:
+        doc = self.document
+        return [
+            (heading.level, self.text_of(heading.text, doc.lang_of(heading)),
+             doc.lang_of(heading))
+            for heading in doc.headings()
+            if heading.in_toc and heading.level <= doc.toc_depth
+        ]
+
+    def toc_pass(self, entries: Sequence[tuple[int, str, str]], *, draw: bool,
+                 sections: Sequence[OutlineSection] = ()) -> int:
+        """Lay out (or only measure) the table of contents; returns the pages it spans."""
+        number_w = 14.0
+        pages = 1
+        y = self.y
+        for index, (level, text, lang) in enumerate(entries):
+            indent = (level - 1) * 6.0
+            width = self.epw - number_w - indent - 2
+            bold = level == 1
+            height = self.estimate(text, lang, w=width, bold=bold) + 1
+            if y + height > self.page_break_trigger:
+                pages += 1
+                y = self.body_top
+                if draw:
+                    self.add_page()
+                    self.set_y(self.body_top)
+            if draw:
+                section = sections[index]
+                link = self.add_link(page=section.page_number)
+                self.set_y(y)
+                if self.rtl:
+                    name_x, number_x = self.l_margin + number_w + 2, self.l_margin
+                else:
+                    name_x, number_x = self.l_margin + indent, self.l_margin + self.epw - number_w
+                cleaned, align = self.use(lang, bold=bold, text=text)
+                self.set_x(name_x)
+                self.multi_cell(w=width, h=self.font_size * 1.45, text=cleaned, align=align,
+                                link=link, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                self.use(self.document.language, text="0")
+                self.set_xy(number_x, y)
+                self.cell(number_w, self.font_size * 1.45, str(section.page_number),
+                          align="L" if self.rtl else "R", link=link)
+            y += height
+        return pages
+
+    def toc_renderer(self, entries: Sequence[tuple[int, str, str]]
+                     ) -> Callable[[FPDF, list[OutlineSection]], None]:
+        depth = self.document.toc_depth
+
+        def render(pdf: FPDF, outline: list[OutlineSection]) -> None:
+            sections = [section for section in outline if section.level < depth]
+            assert len(sections) == len(entries)
+            self.toc_pass(entries, draw=True, sections=sections)
+
+        return render
+
+
+def _align(lang: str) -> str:
+    """Blocks line up with their own language's start, whatever the language of the text."""
+    return "R" if is_rtl(lang) else "L"
+
+
+def _family_of_word(word: str, default: str) -> str:
+    for char in word:
+        if has_rtl_letters(char):
+            return "naskh"
+        if ord(char) >= 0x2E80:
+            return "sc"
+        if char.isalpha():
+            return "sans"
+    return default
+
+
+def _lang_of(text: Text, lang: str) -> str:
+    """The language of a text that is one span in another language, else the block's."""
+    parts = spans(text, lang)
+    return parts[0].lang or lang if len(parts) == 1 else lang
+
+
+def render_pdf(document: Document, progress: Callable[[int], None] | None = None) -> PdfResult:
+    """Print the document. ``progress`` is told the index of each level-1 heading written."""
+    pdf = _Pdf(document)
+    pdf.add_page()
+    doc = document
+    pdf.block(doc.title, doc.language, bold=True, size=20, line=1.3)
+    if doc.subtitle:
+        pdf.block(doc.subtitle, doc.language, size=13)
+    if doc.edition_label:
+        pdf.ln(2)
+        pdf.block(doc.edition_label, doc.language)
+    pdf.ln(6)
+    if doc.toc_title is not None:
+        entries = pdf.toc_entries()
+        pdf.block(doc.toc_title, doc.language, bold=True, size=HEADING_SIZES[2])
+        pdf.ln(2)
+        if entries:
+            pages = pdf.toc_pass(entries, draw=False)
+            pdf.insert_toc_placeholder(pdf.toc_renderer(entries), pages=pages)
+    parts = 0
+    for block in doc.blocks:
+        lang = doc.lang_of(block)
+        if isinstance(block, Heading):
+            if block.level == 1 and progress is not None:
+                progress(parts)
+                parts += 1
+            pdf.heading(block, lang)
+        elif isinstance(block, Paragraph):
+            pdf.paragraph(block, lang)
+        elif isinstance(block, KeyValueTable):
+            pdf.key_values(block, lang)
+        elif isinstance(block, BulletList):
+            pdf.bullets(block, lang)
+        elif isinstance(block, PageBreak):
+            pdf.add_page()
+    data = bytes(pdf.output())
+    return PdfResult(data=data, pages=pdf.pages_count, missing=pdf.missing)
