@@ -37,6 +37,13 @@ def test_a_second_anonymous_visit_is_served_from_the_cache_unchanged(world, url,
     assert second["Content-Language"] == "en"
 
 
+@pytest.mark.parametrize("url", PAGES[:4])
+def test_an_anonymous_first_visit_renders_with_few_queries(world, url,
+                                                           django_assert_max_num_queries):
+    with django_assert_max_num_queries(9):  # the data token + at most 8 to render
+        assert Client().get(url)["X-Palermo-Page-Cache"] == "miss"
+
+
 def test_the_authority_page_is_cached_too(world):
     client = Client()
     url = world.public_authority.get_absolute_url()

@@ -58,8 +58,14 @@ def public_only(user: Any) -> Q | None:
     return None if sees_restricted(user) else Q(visibility=Visibility.PUBLIC)
 
 
-def get_authority_for_user(user: Any, pk: int) -> Authority:
+def authority_is_visible(user: Any, authority: Authority) -> bool:
+    """The rule of :func:`authorities_visible_to`, for an authority already read (a parent)."""
+    return authority.visibility == Visibility.PUBLIC or sees_restricted(user)
+
+
+def get_authority_for_user(user: Any, pk: int, prefetch: tuple[str, ...] = ()) -> Authority:
     try:
-        return authorities_visible_to(user).select_related("state", "parent").get(pk=pk)
+        return (authorities_visible_to(user).select_related("state", "parent")
+                .prefetch_related(*prefetch).get(pk=pk))
     except Authority.DoesNotExist as exc:
         raise Http404 from exc

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +18,15 @@ from palermo.reference.citations import format_citation
 from palermo.reference.models import Instrument, Language, Paragraph, Participation, State
 
 from . import access
-from .models import Authority, Channel, Designation, Function, Measure, ProfileSection
+from .models import (
+    DESIGNATION_RELATED,
+    Authority,
+    Channel,
+    Designation,
+    Function,
+    Measure,
+    ProfileSection,
+)
 
 SUBPARAGRAPH = re.compile(r"^([a-z])\)\s*(.+)$")
 
@@ -41,14 +49,27 @@ LEGAL_BASES = {
 }
 
 
+_TREATY_ITEMS: dict[tuple[str, int, int], list[tuple[str, str]]] = {}
+
+
 def treaty_items(instrument: str, article: int, paragraph: int) -> list[tuple[str, str]]:
-    """The lettered items of a paragraph, in the treaty's own (English) words."""
+    """The lettered items of a paragraph, in the treaty's own (English) words.
+
+    The treaty texts are fixed: what was read once is kept for the life of the process (a
+    reload of the reference data that changed a text would need a restart to show here).
+    """
+    key = (instrument, article, paragraph)
+    if key in _TREATY_ITEMS:
+        return _TREATY_ITEMS[key]
     text = Paragraph.objects.filter(article__instrument__code=instrument,
                                     article__number=article, number=paragraph).first()
     if text is None:
         return []
-    return [(m.group(1), m.group(2).rstrip(";. ").removesuffix("; and"))
-            for m in (SUBPARAGRAPH.match(line.strip()) for line in text.text.splitlines()) if m]
+    items = [(m.group(1), m.group(2).rstrip(";. ").removesuffix("; and"))
+             for m in (SUBPARAGRAPH.match(line.strip()) for line in text.text.splitlines()) if m]
+    if items:
+        _TREATY_ITEMS[key] = items
+    return items
 
 
 def measure_choices() -> list[tuple[str, str]]:
@@ -92,13 +113,19 @@ class FinderAnswer:
     shows_demo: bool = False
 
 
-def _party_dates(states: list[State], codes: list[str], today: dt.date) -> dict[tuple[int, str],
-                                                                              dt.date]:
-    rows = Participation.objects.filter(
-        state__in=states, instrument__code__in=codes, consent_on__isnull=False,
-        consent_on__lte=today,
-    ).values_list("state_id", "instrument__code", "consent_on")
-    return {(state_id, code): date for state_id, code, date in rows if date is not None}
+def _legal_bases(codes: list[str], requesting: State, requested: State,
+                 today: dt.date) -> list[LegalBasis]:
+    """The instruments that may apply, each with the date each State became a party (if so)."""
+
+    def since(state: State) -> Subquery:
+        return Subquery(Participation.objects.filter(
+            instrument=OuterRef("pk"), state=state, consent_on__isnull=False,
+            consent_on__lte=today).order_by().values("consent_on")[:1])
+
+    instruments = {i.code: i for i in Instrument.objects.filter(code__in=codes).annotate(
+        requesting_since=since(requesting), requested_since=since(requested))}
+    return [LegalBasis(instruments[code], instruments[code].requesting_since,
+                       instruments[code].requested_since) for code in codes if code in instruments]
 
 
 def find(*, user: Any, requesting: State, requested: State, measure: str, urgent: bool,
@@ -113,11 +140,7 @@ def find(*, user: Any, requesting: State, requested: State, measure: str, urgent
         .filter(state=requested, measure=profile_measure)
         .prefetch_related("languages", "checklist").first()
     )
-    codes = LEGAL_BASES[kind]
-    instruments = {i.code: i for i in Instrument.objects.filter(code__in=codes)}
-    dates = _party_dates([requesting, requested], codes, today)
-    bases = [LegalBasis(instruments[code], dates.get((requesting.pk, code)),
-                        dates.get((requested.pk, code))) for code in codes if code in instruments]
+    bases = _legal_bases(LEGAL_BASES[kind], requesting, requested, today)
     first = authorities[0] if authorities else None
     languages = _languages(authorities, section)
     answer = FinderAnswer(
@@ -146,8 +169,7 @@ def _authorities(user: Any, state: State, function: str) -> list[Authority]:
         .filter(state=state, designations__function=function).distinct()
         .select_related("state")
         .prefetch_related("accepted_languages", Prefetch(
-            "designations", queryset=Designation.objects.select_related(
-                "provision__instrument", "provision__article", "provision__paragraph")))
+            "designations", queryset=Designation.objects.select_related(*DESIGNATION_RELATED)))
     )
     order: dict[str, int] = {Authority.Kind.CENTRAL.value: 0, Authority.Kind.COMPETENT.value: 1}
     return sorted(designated, key=lambda a: (order.get(a.kind, 2), a.pk))

@@ -21,12 +21,27 @@ class MeasureSelect(forms.Select):
         return option
 
 
+class StateField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A State by its code, looked up among the States the form has already read."""
+
+    states: dict[str, State]
+
+    def to_python(self, value: Any) -> State | None:
+        if value in self.empty_values:
+            return None
+        state = getattr(self, "states", {}).get(str(value))
+        if state is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"],
+                                        code="invalid_choice", params={"value": value})
+        return state
+
+
 class FinderForm(forms.Form):
-    requesting: forms.ModelChoiceField[State] = forms.ModelChoiceField(
+    requesting = StateField(
         queryset=State.objects.all(), to_field_name="code", label=_("Requesting State"),
         empty_label=_("Choose a State"),
     )
-    requested: forms.ModelChoiceField[State] = forms.ModelChoiceField(
+    requested = StateField(
         queryset=State.objects.all(), to_field_name="code", label=_("Requested State"),
         empty_label=_("Choose a State"),
     )
@@ -42,7 +57,8 @@ class FinderForm(forms.Form):
         states = sorted(State.objects.all(), key=lambda state: sort_key(state.name))
         for name in ("requesting", "requested"):
             field = self.fields[name]
-            assert isinstance(field, forms.ModelChoiceField)
+            assert isinstance(field, StateField)
+            field.states = {state.code: state for state in states}
             field.choices = [("", field.empty_label or ""),
                              *((state.code, state.name) for state in states)]
 

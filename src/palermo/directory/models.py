@@ -150,6 +150,11 @@ class OfficeHours(models.Model):
             raise ValidationError({"closes": _("The office must close after it opens.")})
 
 
+# What a page needs to cite a designation's provision and link to its text, in one query.
+DESIGNATION_RELATED = ("provision__instrument", "provision__article__instrument",
+                       "provision__paragraph")
+
+
 class Designation(TimeStampedModel):
     """What an authority is designated for, under which provision of which instrument."""
 

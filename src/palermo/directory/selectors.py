@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max, Prefetch
+from django.db.models import Count, Max, OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.utils import timezone, translation
 from modeltranslation.utils import build_localized_fieldname
@@ -18,6 +18,7 @@ from palermo.reference.selectors import sort_key
 
 from . import access
 from .models import (
+    DESIGNATION_RELATED,
     Authority,
     ContactPerson,
     Designation,
@@ -79,11 +80,9 @@ def recently_updated_states(user: Any, limit: int = 10) -> list[dict[str, Any]]:
 
 
 def directory_counts(user: Any) -> dict[str, int]:
-    authorities = access.authorities_visible_to(user)
-    return {
-        "authorities": authorities.count(),
-        "states": authorities.values("state_id").distinct().count(),
-    }
+    counts = access.authorities_visible_to(user).aggregate(
+        authorities=Count("pk"), states=Count("state", distinct=True))
+    return {"authorities": counts["authorities"], "states": counts["states"]}
 
 
 @dataclass
@@ -104,13 +103,17 @@ def state_directory(user: Any, code: str) -> StateDirectory:
         .prefetch_related("languages", "checklist", "laws"),
         key=lambda section: Measure.values.index(section.measure),
     )
+    latest_contact = (
+        access.contacts_visible_to(user).filter(authority=OuterRef("pk")).order_by()
+        .values("authority").annotate(latest=Max("updated_at")).values("latest")
+    )
     authorities = list(
         access.authorities_visible_to(user).filter(state=state)
+        .annotate(contacts_updated=Subquery(latest_contact))
         .prefetch_related(
             "accepted_languages",
             Prefetch("designations",
-                     queryset=Designation.objects.select_related(
-                         "provision__instrument", "provision__article", "provision__paragraph")),
+                     queryset=Designation.objects.select_related(*DESIGNATION_RELATED)),
         )
     )
     by_function: dict[str, list[Authority]] = defaultdict(list)
@@ -125,10 +128,7 @@ def state_directory(user: Any, code: str) -> StateDirectory:
         for function in order if function in by_function
     ]
     dates = [entry.updated_at for entry in [*sections, *authorities]]
-    contacts_updated = access.contacts_visible_to(user).filter(
-        authority__state=state).aggregate(latest=Max("updated_at"))["latest"]
-    if contacts_updated:
-        dates.append(contacts_updated)
+    dates += [a.contacts_updated for a in authorities if a.contacts_updated is not None]
     return StateDirectory(
         state=state, sections=sections, groups=groups,
         last_updated=max(dates) if dates else None,
@@ -158,13 +158,14 @@ def is_open(hours: list[OfficeHours], moment: dt.datetime) -> bool | None:
 
 
 def authority_detail(user: Any, pk: int) -> AuthorityDetail:
-    authority = access.get_authority_for_user(user, pk)
-    visible = access.authorities_visible_to(user)
-    parent = visible.filter(pk=authority.parent_id).first() if authority.parent_id else None
-    children = list(visible.filter(parent=authority))
+    authority = access.get_authority_for_user(user, pk,
+                                              prefetch=("accepted_languages", "office_hours"))
+    parent = authority.parent
+    if parent is not None and not access.authority_is_visible(user, parent):
+        parent = None
+    children = list(access.authorities_visible_to(user).filter(parent=authority))
     designations = list(
-        Designation.objects.filter(authority=authority)
-        .select_related("provision__instrument", "provision__article", "provision__paragraph")
+        Designation.objects.filter(authority=authority).select_related(*DESIGNATION_RELATED)
     )
     contacts = list(
         access.contacts_visible_to(user).filter(authority=authority)
