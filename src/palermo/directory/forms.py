@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +21,13 @@ class MeasureSelect(forms.Select):
         return option
 
 
-class StateField(forms.ModelChoiceField):  # type: ignore[type-arg]
+if TYPE_CHECKING:
+    _StateChoiceField = forms.ModelChoiceField[State]
+else:
+    _StateChoiceField = forms.ModelChoiceField
+
+
+class StateField(_StateChoiceField):
     """A State by its code, looked up among the States the form has already read."""
 
     states: dict[str, State]
