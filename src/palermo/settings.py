@@ -91,6 +91,9 @@ INSTALLED_APPS = [
     "palermo.reference",
     "palermo.accounts",
     "palermo.directory",
+    "django_tasks",
+    "django_tasks_db",
+    "palermo.editions",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +185,19 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 31536000 if PRODUCTION else 0
+
+# Uploaded and generated files (printed editions). Never served as static files: editions are
+# served by their own view, which checks who may read them.
+MEDIA_ROOT = Path(os.environ.get("PALERMO_MEDIA", VAR_DIR / "media"))
+MEDIA_URL = "/media/"
+
+# Background work (Django's tasks API, django-tasks until Django 6): the database backend by
+# default, run by `palermo db_worker`; PALERMO_TASKS_BACKEND names another backend.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("PALERMO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    },
+}
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from palermo.editions.services import edition_build, edition_request
+from tests.editions.readers import docx_text, pdf_text
 from tests.personas import client_for
 
 SECRET = ["SECRETAUTH", "SECRETPERSON", "SECRETBYPARENT", "SECRETPROFILE"]
@@ -114,3 +116,30 @@ def test_coverage_counts_only_what_the_visitor_may_see(world, client, secretaria
     insider_row = extradition_row(client_for(secretariat).get("/en/directory/").content.decode())
     assert "<td>0</td>" in anonymous_row and "<td>1</td>" not in anonymous_row
     assert "<td>1</td>" in insider_row
+
+
+@pytest.mark.parametrize("kind", ["public", "restricted"])
+def test_printed_editions_hold_restricted_entries_only_in_the_restricted_edition(
+        world, persona, kind, secretariat, settings, tmp_path):
+    """Printed editions (their PDF and DOCX text, and their pages): the public edition holds no
+    restricted marker for anyone; the restricted one holds them all and reaches insiders only."""
+    settings.MEDIA_ROOT = tmp_path
+    edition, _new = edition_request(user=secretariat, scope="state", scope_code="MEX",
+                                    language="en", restricted=kind == "restricted")
+    edition_build(str(edition.pk))
+    name, user = persona
+    client = client_for(user)
+    shown = kind == "public" or name != "anonymous"
+    for path, read in [("edition.pdf", pdf_text), ("edition.docx", docx_text), ("", None)]:
+        response = client.get(f"/en/editions/{edition.pk}/{path}")
+        assert response.status_code == (200 if shown else 404), (path, name)
+        if not shown or read is None:
+            body = response.content.decode() if read is None else ""
+            assert "SECRET" not in body and "PUBLICAUTH" not in body
+            continue
+        text = read(b"".join(response.streaming_content))
+        assert "PUBLICAUTH name" in text and "PUBLICPERSON person" in text, path
+        for marker in SECRET:
+            assert (marker in text) == (kind == "restricted"), f"{path}: {marker} for {name}"
+        if kind == "public":
+            assert "secret" not in text.lower().replace("secretar", ""), path
