@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("", include("palermo.reference.urls")),
     path("account/", include("palermo.accounts.urls")),
     path("directory/", include("palermo.directory.urls")),
+    path("api-tokens/", include("palermo.api.token_urls")),
     path("editions/", include("palermo.editions.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

@@ -73,3 +73,17 @@ def test_the_docs_page_loads_its_scripts_from_our_own_origin(client, db):
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
     assert client.get("/static/ninja/swagger-ui-init.js").status_code == 200
+
+
+def test_the_schema_documents_tokens_sessions_and_anonymous_access(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["BearerToken"]["type"] == "http" and schemes["BearerToken"]["scheme"] == "bearer"
+    assert schemes["Session"] == {
+        "type": "apiKey", "in": "cookie", "name": "sessionid",
+        "description": "Signed in on the site: the browser's session cookie."}
+    assert "Authorization: Bearer" in schema["info"]["description"]
+    for path, methods in schema["paths"].items():
+        operation = methods["get"]
+        assert operation["security"] == [{"BearerToken": []}, {"Session": []}, {}], path
+        assert operation["responses"]["401"]["content"], path

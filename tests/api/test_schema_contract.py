@@ -2,7 +2,8 @@
 
 schemathesis drives the application in-process through WSGI, inside one ordinary test, so
 that it reads the pytest-django test database (with the world's public and restricted
-entries) and runs once as an anonymous visitor and once with a signed-in session.
+entries) and runs as an anonymous visitor, with a signed-in session and with a personal API
+token.
 Generation is derandomized so that the suite does not flake; each operation gets a bounded
 number of examples, valid ones and invalid ones.
 """
@@ -25,6 +26,8 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 from schemathesis.core.result import Err
 
+from palermo.api.services import token_create
+
 MAX_EXAMPLES = 25
 CHECKS = [not_a_server_error, response_schema_conformance]
 
@@ -42,17 +45,24 @@ def connection_kept_open() -> Iterator[None]:
         request_finished.connect(close_old_connections)
 
 
-def run_operation(strategy: Any, cookies: dict[str, str], examples: int) -> None:
+def run_operation(strategy: Any, cookies: dict[str, str], headers: dict[str, str],
+                  examples: int) -> list[int]:
+    """Run the generated requests; the status codes they got."""
+    statuses: list[int] = []
+
     @given(case=strategy)
     @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
               phases=[Phase.explicit, Phase.generate, Phase.shrink],
               suppress_health_check=list(HealthCheck))
     def check(case: Any) -> None:
         # The WSGI client does not decompress; the GZip middleware must stay out of the way.
-        case.call_and_validate(cookies=cookies, headers={"Accept-Encoding": "identity"},
-                               checks=CHECKS)
+        response = case.call_and_validate(cookies=cookies,
+                                          headers={"Accept-Encoding": "identity", **headers},
+                                          checks=CHECKS)
+        statuses.append(response.status_code)
 
     check()
+    return statuses
 
 
 @pytest.mark.django_db(transaction=False)
@@ -68,6 +78,8 @@ def check_every_operation(world: Any, practitioner_a: Any) -> None:
     client.force_login(practitioner_a)
     insider = {django_settings.SESSION_COOKIE_NAME:
                client.cookies[django_settings.SESSION_COOKIE_NAME].value}
+    _token, secret = token_create(user=practitioner_a, name="schemathesis")
+    token = {"Authorization": f"Bearer {secret}"}
     authority_ids = [world.public_authority.pk, world.restricted_authority.pk]
 
     operations = []
@@ -76,18 +88,20 @@ def check_every_operation(world: Any, practitioner_a: Any) -> None:
             raise result.err()
         operations.append(result.ok())
     assert len(operations) == 9
-    for cookies in ({}, insider):
+    for cookies, headers in (({}, {}), (insider, {}), ({}, token)):
         for operation in operations:
             has_parameters = bool(len(operation.path_parameters) + len(operation.query))
             modes = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE][:1 + has_parameters]
             for mode in modes:
-                run_operation(operation.as_strategy(generation_mode=mode), cookies,
+                run_operation(operation.as_strategy(generation_mode=mode), cookies, headers,
                               MAX_EXAMPLES)
             if "{id}" in operation.path:
                 for pk in authority_ids:
-                    run_operation(operation.as_strategy(path_parameters={"id": pk}),
-                                  cookies, 1)
+                    statuses = run_operation(
+                        operation.as_strategy(path_parameters={"id": pk}), cookies, headers, 1)
+                    hidden = pk == world.restricted_authority.pk and not (cookies or headers)
+                    assert set(statuses) == {404 if hidden else 200}, (pk, cookies, headers)
             if "{code}" in operation.path:
                 code = "untoc" if "instruments" in operation.path else "mex"
                 run_operation(operation.as_strategy(path_parameters={"code": code}),
-                              cookies, 1)
+                              cookies, headers, 1)

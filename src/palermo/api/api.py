@@ -2,31 +2,46 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 from ninja.renderers import JSONRenderer
 
 from . import directory, reference
+from .auth import BearerToken, Session, TokenRefused
 from .conditional import conditional
 
 DESCRIPTION = """\
-Reference data (States, instruments, participation) and the directory of competent national
+Reference data (States, instruments, participation), the directory of competent national
 authorities of the States parties to the United Nations Convention against Transnational
-Organized Crime and its Protocols.
+Organized Crime and its Protocols, and the finder: where to send a request, how, in which
+language, and what it must contain.
 
 **Languages.** Every translated field is an object with the six languages of the United Nations
 as keys (`ar`, `zh-hans`, `en`, `fr`, `ru`, `es`); a language without a text is `null`.
+Messages (errors, what the directory does not know) follow `Accept-Language`.
 
-**Visibility.** The API answers with what the Django session may see, like the pages: anonymous
-requests see public entries only; signed-in practitioners, focal points and the secretariat
-also see restricted ones. What may not be seen answers exactly like what does not exist:
-404 with `{"detail": "Not found."}`. Only GET is offered; no CSRF token is needed.
+**Visibility.** The API answers each request as the pages would answer its sender: anonymous
+requests see public entries only; practitioners, focal points and the secretariat also see
+restricted ones. What may not be seen answers exactly like what does not exist: 404 with
+`{"detail": "Not found."}`. Only GET is offered; no CSRF token is needed.
+
+**Who is asking.** Either the session cookie of someone signed in on the site, or a personal
+API token: create one on your account's *API tokens* page (`/en/api-tokens/`; it is shown once,
+and only its fingerprint is kept) and send it as `Authorization: Bearer palermo_…`. A token
+sees exactly what its owner's session sees, until it is revoked on the same page. A token
+that is wrong or revoked, or whose account is disabled, answers 401 with a sentence saying
+why (`{"detail": "…"}`); it never falls back to anonymous answers. Without either, the
+request is anonymous.
 
 **Caching.** Each answer carries an ETag, different for public and restricted visitors; send
 it back in `If-None-Match` to get 304 Not Modified. Directory answers also carry
 Last-Modified, given for information: `If-Modified-Since` is not evaluated, because a deletion
-or a change of visibility does not move the date. Answers vary with the session cookie
-(`Vary: Cookie`); those to signed-in visitors are private.
+or a change of visibility does not move the date. Answers vary with the session cookie and
+the Authorization header (`Vary: Cookie, Authorization`); those to signed-in visitors and to
+tokens are private.
 
 **Errors.** A malformed or unknown parameter answers 422 with one entry per problem
 (`loc`, `msg`, `type`).
@@ -39,9 +54,20 @@ class CompactJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False, "separators": (",", ":")}
 
 
-api = NinjaAPI(
+class PalermoAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> OpenAPISchema:
+        """Every operation also answers without credentials (``{}``), for public data."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for methods in schema["paths"].values():
+            for operation in methods.values():
+                operation["security"] = [*operation.get("security", []), {}]
+        return schema
+
+
+api = PalermoAPI(
     title="Palermo API", version="1", urls_namespace="api", description=DESCRIPTION,
-    renderer=CompactJSONRenderer(),
+    renderer=CompactJSONRenderer(), auth=[BearerToken(), Session()],
 )
 api.add_router("", reference.router)
 api.add_router("", directory.router)
@@ -52,3 +78,10 @@ api.add_decorator(conditional, mode="view")
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     """The same answer for what does not exist and for what may not be seen."""
     return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(TokenRefused)
+def token_refused(request: HttpRequest, exc: TokenRefused) -> HttpResponse:
+    response = api.create_response(request, {"detail": exc.message}, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="Palermo API", error="invalid_token"'
+    return response

@@ -1,11 +1,11 @@
 """Conditional requests and caching headers for every API answer.
 
-Every answer varies with the session cookie (who asks decides what is visible), so each
-carries ``Vary: Cookie``; answers to signed-in people are ``private``. Each successful
-answer has an ETag built from the visitor's visibility class (public or restricted), the
-address, and either a cheap validator computed before the work is done (the authorities list
-and its CSV export) or a hash of the body. A request whose ``If-None-Match`` names the ETag
-gets ``304 Not Modified``.
+Every answer varies with the session cookie and the API token (who asks decides what is
+visible), so each carries ``Vary: Cookie, Authorization``; answers to signed-in people and to
+tokens are ``private``. Each successful answer has an ETag built from the visitor's visibility
+class (public or restricted), the address, and either a cheap validator computed before the
+work is done (the authorities list and its CSV export) or a hash of the body. A request whose
+``If-None-Match`` names the ETag gets ``304 Not Modified``.
 
 ``Last-Modified`` is sent where the data carry dates, but ``If-Modified-Since`` is not
 evaluated: deleting an entry, or making it restricted, does not move the latest date of what
@@ -60,8 +60,9 @@ def not_modified(request: HttpRequest, etag: str,
 
 def finish(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
     """Headers that every API answer carries, whatever its status."""
-    patch_vary_headers(response, ["Cookie"])
-    response["Cache-Control"] = "private, no-cache" if insider(request) else "no-cache"
+    patch_vary_headers(response, ["Cookie", "Authorization"])
+    private = insider(request) or "Authorization" in request.headers
+    response["Cache-Control"] = "private, no-cache" if private else "no-cache"
     return response
 
 

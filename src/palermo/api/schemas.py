@@ -62,10 +62,15 @@ class ValidationErrorOut(Schema):
         description="One entry per problem: `loc` (where), `msg` (what), `type`.")
 
 
+class TokenRefusedOut(Schema):
+    detail: str = Field(description="Why the API token was refused, in a sentence.")
+
+
 def responses(ok: Any, *errors: int) -> dict[int, Any]:
-    """An operation's answers: ``ok`` with 200, 304 for a matching ETag, and the errors."""
+    """An operation's answers: ``ok`` with 200, 304 for a matching ETag, 401 for a refused
+    token, and the errors."""
     known: dict[int, Any] = {404: ErrorOut, 422: ValidationErrorOut}
-    return {200: ok, 304: None, **{code: known[code] for code in errors}}
+    return {200: ok, 304: None, 401: TokenRefusedOut, **{code: known[code] for code in errors}}
 
 
 # Reference data ----------------------------------------------------------------------------
