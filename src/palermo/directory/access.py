@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from palermo.accounts.models import Membership
 from palermo.core.models import Visibility
 
 from .models import Authority, ContactPerson, ProfileSection
@@ -69,3 +70,28 @@ def get_authority_for_user(user: Any, pk: int, prefetch: tuple[str, ...] = ()) -
                 .prefetch_related(*prefetch).get(pk=pk))
     except Authority.DoesNotExist as exc:
         raise Http404 from exc
+
+
+EDITING_ROLES = (Membership.Role.EDITOR, Membership.Role.FOCAL_POINT)
+
+
+def may_edit_state(user: Any, state: Any) -> bool:
+    """Who may change a State's entries: its focal points and editors, and the secretariat.
+
+    ``state`` None stands for what belongs to no State (the resources): the secretariat only.
+    The one rule for editing, used by the editing pages and by the services that write.
+    """
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_secretariat:
+        return True
+    if state is None:
+        return False
+    editable = getattr(user, "_palermo_edits_states", None)
+    if editable is None:
+        roles = list(user.memberships.values_list("state_id", "role"))
+        editable = {state_id for state_id, role in roles if role in EDITING_ROLES}
+        user._palermo_edits_states = editable
+        user._palermo_sees_restricted = bool(roles)
+    state_id = state if isinstance(state, int) else state.pk
+    return state_id in editable
