@@ -128,9 +128,11 @@ def test_docx_marks_arabic_right_to_left_and_names_fonts_per_script():
     for run in title.runs:
         assert run._r.rPr.find(qn("w:rtl")) is not None
         assert run._r.rPr.find(qn("w:lang")).get(qn("w:bidi")) == "ar-SA"
-    # A Latin run inside an Arabic paragraph is not right to left.
+    # A paragraph in Latin letters inside an Arabic document runs left to right, on the right.
     subtitle = opened.paragraphs[1]
-    assert subtitle._p.pPr.find(qn("w:bidi")) is not None
+    assert subtitle.text == "Public edition"
+    assert subtitle._p.pPr.find(qn("w:bidi")) is None
+    assert subtitle._p.pPr.find(qn("w:jc")).get(qn("w:val")) == "right"
     assert subtitle.runs[0]._r.rPr.find(qn("w:rtl")) is None
     # The key–value table reads right to left.
     assert opened.tables[0]._tbl.tblPr.find(qn("w:bidiVisual")) is not None
@@ -154,6 +156,25 @@ def test_docx_splits_an_arabic_name_with_latin_letters_into_runs():
     paragraph = docx.Document(io.BytesIO(render_docx(document))).paragraphs[1]
     runs = [(run.text, run._r.rPr.find(qn("w:rtl")) is not None) for run in paragraph.runs]
     assert runs == [("المكسيك ", True), ("Mexico 123", False)]
+
+
+def telephone_document(kind: str) -> Document:
+    return Document(title="دليل", language="ar", blocks=[KeyValueTable([
+        ("الهاتف", "+34 555 55 10 30"),
+        ("جهة الاتصال", "مسؤول القضايا\ncontact@example.org\n+34 555 55 10 32"),
+    ])])
+
+
+def test_numbers_and_addresses_keep_their_order_in_arabic_documents():
+    opened = docx.Document(io.BytesIO(render_docx(telephone_document("docx"))))
+    cells = [row.cells[1] for row in opened.tables[0].rows]
+    assert [p.text for p in cells[1].paragraphs] == [
+        "مسؤول القضايا", "contact@example.org", "+34 555 55 10 32"]
+    bidi = [p._p.pPr.find(qn("w:bidi")) is not None for p in cells[1].paragraphs]
+    assert bidi == [True, False, False]
+    text = "\n".join(pdf_text(render_pdf(telephone_document("pdf")).data))
+    assert "+34 555 55 10 30" in text and "+34 555 55 10 32" in text
+    assert "contact@example.org" in text
 
 
 # ---- PDF ----------------------------------------------------------------------------------

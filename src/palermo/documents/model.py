@@ -30,6 +30,17 @@ def has_rtl_letters(text: str) -> bool:
     return _RTL_LETTER.search(text) is not None
 
 
+def paragraph_rtl(text: str, lang: str) -> bool:
+    """Whether a paragraph runs right to left: as its language does, unless its letters and
+    digits are all of the other direction (``dir="auto"``, so that a telephone number, an
+    e-mail address or a Latin name inside an Arabic block keeps its order)."""
+    rtl_content = has_rtl_letters(text)
+    ltr_content = any(char.isalnum() and not has_rtl_letters(char) for char in text)
+    if is_rtl(lang):
+        return rtl_content or not ltr_content
+    return rtl_content and not ltr_content
+
+
 @dataclass(frozen=True)
 class Span:
     """A piece of text in a language other than its block's (a name, a quotation)."""

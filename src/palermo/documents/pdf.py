@@ -32,6 +32,7 @@ from .model import (
     base_language,
     has_rtl_letters,
     is_rtl,
+    paragraph_rtl,
     spans,
 )
 
@@ -146,27 +147,30 @@ class _Pdf(FPDF):
     def block(self, text: str, lang: str, *, x: float | None = None, w: float | None = None,
               bold: bool = False, size: float = BODY_SIZE, line: float = LINE,
               align: str | None = None) -> None:
-        """Write wrapped text, breaking pages where needed."""
-        cleaned, start = self.use(lang, bold=bold, size=size, text=text)
+        """Write wrapped text, breaking pages where needed.
+
+        Each line of the text is a paragraph of its own for the bidirectional algorithm, with
+        the direction of its content (like ``dir="auto"``): a telephone number or an address
+        in Latin letters inside an Arabic block keeps its order.
+        """
         left = self.x if x is None else x
         width = self.epw if w is None else w
-        lines = [(cleaned, False)]
-        if self.text_shaping and len(cleaned) > LONG_SHAPED:
-            lines = self.break_lines(cleaned, width, bold=bold)
-            self.use(lang, bold=bold, size=size, text=cleaned[:LONG_SHAPED])
-        if len(lines) == 1:
-            self.set_x(left)
-            self.multi_cell(w=width, h=self.font_size * line, text=cleaned,
-                            align=align or start, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            return
-        for text_line, fits in lines:  # measured already: one cell each
-            self.set_x(left)
-            if fits:
-                self.cell(w=width, h=self.font_size * line, text=text_line,
-                          align=align or start, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            else:  # one word wider than the column: let fpdf2 cut it
-                self.multi_cell(w=width, h=self.font_size * line, text=text_line,
-                                align=align or start, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        align = align or ("R" if is_rtl(lang) else "L")
+        for part in text.replace("\r\n", "\n").split("\n"):
+            rtl = paragraph_rtl(part, lang)
+            cleaned, _start = self.use(lang, bold=bold, size=size, text=part, rtl=rtl)
+            lines = [(cleaned, False)]
+            if self.text_shaping and len(cleaned) > LONG_SHAPED:
+                lines = self.break_lines(cleaned, width, bold=bold)
+                self.use(lang, bold=bold, size=size, text=cleaned[:LONG_SHAPED], rtl=rtl)
+            for text_line, fits in lines:  # measured already: one cell each
+                self.set_x(left)
+                if fits:
+                    self.cell(w=width, h=self.font_size * line, text=text_line, align=align,
+                              new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                else:  # not measured, or one word wider than the column: fpdf2 wraps it
+                    self.multi_cell(w=width, h=self.font_size * line, text=text_line,
+                                    align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def break_lines(self, text: str, width: float, *, bold: bool) -> list[tuple[str, bool]]:
         """Lines of a long shaped text, each measured word by word.

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 import docx
 from docx.document import Document as DocxDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -27,10 +28,13 @@ from .model import (
     KeyValueTable,
     PageBreak,
     Paragraph,
+    Span,
     Text,
     base_language,
     has_rtl_letters,
     is_rtl,
+    paragraph_rtl,
+    plain,
     spans,
 )
 
@@ -86,11 +90,15 @@ def _mark_run(run: object, lang: str, *, bold: bool = False) -> None:
     language.set(qn(attribute), word_language(lang))  # type: ignore[attr-defined]
 
 
-def _mark_paragraph(paragraph: DocxParagraph, rtl: bool) -> None:
+def _mark_paragraph(paragraph: DocxParagraph, rtl: bool, block_rtl: bool | None = None) -> None:
+    """``w:bidi`` on a right-to-left paragraph; a left-to-right one (a telephone number) in a
+    right-to-left block keeps its own direction but lines up with the block, on the right."""
     if rtl:
         p_pr = paragraph._p.get_or_add_pPr()
         if p_pr.find(qn("w:bidi")) is None:
             p_pr.insert_element_before(OxmlElement("w:bidi"), *_PPR_AFTER_BIDI)
+    elif block_rtl:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
 def script_runs(text: str, lang: str) -> list[tuple[str, str]]:
@@ -132,9 +140,21 @@ def _write(paragraph: DocxParagraph, text: Text, lang: str, *, bold: bool = Fals
 def _paragraph(container: object, text: Text, lang: str, *, style: str | None = None,
                bold: bool = False) -> DocxParagraph:
     paragraph: DocxParagraph = container.add_paragraph(style=style)  # type: ignore[attr-defined]
-    _mark_paragraph(paragraph, is_rtl(lang))
+    _mark_paragraph(paragraph, paragraph_rtl(plain(text), lang), is_rtl(lang))
     _write(paragraph, text, lang, bold=bold)
     return paragraph
+
+
+def _split_lines(text: Text) -> list[list[Span]]:
+    """The text's lines, each a paragraph of its own (and so with its own direction)."""
+    lines: list[list[Span]] = [[]]
+    for span in spans(text, ""):
+        for number, piece in enumerate(span.text.split("\n")):
+            if number:
+                lines.append([])
+            if piece:
+                lines[-1].append(Span(piece, span.lang or None))
+    return lines
 
 
 def _field(paragraph: DocxParagraph, instruction: str, placeholder: str, lang: str) -> None:
@@ -252,9 +272,10 @@ def _key_values(document: DocxDocument, table_block: KeyValueTable, lang: str) -
         cells = table.add_row().cells
         cells[0].width, cells[1].width = Mm(52), Mm(122)
         for cell, text, bold in [(cells[0], key, True), (cells[1], value, False)]:
-            paragraph = cell.paragraphs[0]
-            _mark_paragraph(paragraph, is_rtl(lang))
-            _write(paragraph, text, lang, bold=bold)
+            for number, line in enumerate(_split_lines(text)):
+                paragraph = cell.paragraphs[0] if number == 0 else cell.add_paragraph()
+                _mark_paragraph(paragraph, paragraph_rtl(plain(line), lang), is_rtl(lang))
+                _write(paragraph, line, lang, bold=bold)
     document.add_paragraph()
 
 
