@@ -117,6 +117,8 @@ def test_a_regional_group_holds_its_states_only(named_world, client,
     text = pdf_text(b"".join(client.get(f"/en/editions/{edition.pk}/edition.pdf")
                              .streaming_content))
     assert "PUBLICAUTH" not in text and "Western European" in text
+    page = client.get(f"/en/editions/{edition.pk}/").content.decode()
+    assert "Western European and other States" in page
 
 
 def test_restricted_edition_is_for_insiders_only(named_world, client, practitioner_a):
@@ -195,7 +197,8 @@ def test_order_page_offers_the_restricted_edition_to_insiders(named_world, clien
         page = insider.get("/en/editions/").content.decode()
     assert 'value="restricted"' in page
     edition = edition_of(order(insider, edition="restricted"))
-    assert f"/editions/{edition.pk}/" in insider.get("/en/editions/").content.decode()
+    listed = insider.get("/en/editions/").content.decode()
+    assert f"/editions/{edition.pk}/" in listed and "Mexico" in listed
     assert f"/editions/{edition.pk}/" not in client.get("/en/editions/").content.decode()
     with django_assert_max_num_queries(8):
         assert insider.get(f"/en/editions/{edition.pk}/").status_code == 200
