@@ -95,6 +95,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "palermo.editions",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -109,6 +112,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "palermo.accounts.middleware.SessionActivityMiddleware",
+    "palermo.accounts.middleware.AdminSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -148,6 +154,8 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# allauth's backend: sign-in by e-mail address, rate-limited (it also answers permission checks).
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -212,17 +220,24 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LANGUAGE_COOKIE_NAME = "palermo_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
+# Mail: SMTP when PALERMO_SMTP_HOST is set (always in production), the console otherwise.
+# The PALERMO_SMTP_* names win; Django's EMAIL_* names are read too.
+EMAIL_HOST = env_str("PALERMO_SMTP_HOST") or env_str("EMAIL_HOST")
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
-    if PRODUCTION
+    if PRODUCTION or EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend",
 )
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_HOST = EMAIL_HOST or "localhost"
+EMAIL_PORT = env_int("PALERMO_SMTP_PORT", env_int("EMAIL_PORT", 25))
+EMAIL_HOST_USER = env_str("PALERMO_SMTP_USER") or env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("PALERMO_SMTP_PASSWORD") or env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("PALERMO_SMTP_TLS", env_bool("EMAIL_USE_TLS", False))
+EMAIL_USE_SSL = env_bool("PALERMO_SMTP_SSL", env_bool("EMAIL_USE_SSL", False))
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise SystemExit("Palermo: PALERMO_SMTP_TLS and PALERMO_SMTP_SSL cannot both be on.")
+EMAIL_TIMEOUT = env_int("PALERMO_SMTP_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "palermo@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -266,3 +281,28 @@ PALERMO_DEMO_ALLOWED = env_bool("PALERMO_DEMO", not PRODUCTION)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGOUT_REDIRECT_URL = "core:home"
+
+# Accounts (django-allauth): sign-in by e-mail address, no public sign-up (accounts come from
+# invitations and `palermo create_user`), verified addresses, throttled sign-in attempts.
+ACCOUNT_ADAPTER = "palermo.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Palermo] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# Failed sign-ins: 5 per address in 15 minutes, 20 per minute from one IP address.
+PALERMO_LOGIN_ATTEMPTS = env_int("PALERMO_LOGIN_ATTEMPTS", 5)
+ACCOUNT_RATE_LIMITS = {"login_failed": f"20/m/ip,{PALERMO_LOGIN_ATTEMPTS}/15m/key"}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Palermo"
+# Accept the code before and after the current one: phones' clocks drift by a few seconds.
+MFA_TOTP_TOLERANCE = 1
+# An invitation link works this many days.
+PALERMO_INVITATION_DAYS = env_int("PALERMO_INVITATION_DAYS", 14)
+# A signed-in session is refreshed at most this often; it expires after SESSION_COOKIE_AGE
+# (PALERMO_SESSION_SECONDS) without activity.
+PALERMO_SESSION_REFRESH_SECONDS = 300

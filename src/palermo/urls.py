@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("", include("palermo.core.urls")),
     path("", include("palermo.reference.urls")),
     path("account/", include("palermo.accounts.urls")),
+    path("account/", include("allauth.urls")),
     path("directory/", include("palermo.directory.urls")),
     path("api-tokens/", include("palermo.api.token_urls")),
     path("editions/", include("palermo.editions.urls")),
@@ -24,3 +25,4 @@ urlpatterns += i18n_patterns(
 
 handler404 = "palermo.core.views.not_found"
 handler500 = "palermo.core.views.server_error"
+handler429 = "palermo.accounts.views.too_many_requests"  # allauth's rate limits

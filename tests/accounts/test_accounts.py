@@ -13,7 +13,7 @@ from tests.personas import PASSWORD, client_for
 def test_a_practitioner_signs_in_with_email_and_sees_their_role(practitioner_a):
     client = Client()
     response = client.post("/en/account/sign-in/",
-                           {"username": "Practitioner-A@example.org", "password": PASSWORD},
+                           {"login": "Practitioner-A@example.org", "password": PASSWORD},
                            follow=True)
     html = response.content.decode()
     assert response.redirect_chain[-1][0] == "/en/account/me/"
@@ -22,7 +22,7 @@ def test_a_practitioner_signs_in_with_email_and_sees_their_role(practitioner_a):
 
 def test_a_wrong_password_is_refused_in_the_users_language(practitioner_a):
     response = Client().post("/es/account/sign-in/",
-                             {"username": "practitioner-a@example.org", "password": "wrong"})
+                             {"login": "practitioner-a@example.org", "password": "wrong"})
     assert response.status_code == 200
     assert "no coinciden" in response.content.decode()
     assert "_auth_user_id" not in Client().session
@@ -123,7 +123,7 @@ def test_the_palermo_command_runs_management_commands(reference_data, capsys):
 def test_demo_accounts_sign_in_with_the_documented_password(reference_data):
     call_command("demo_data")
     response = Client().post("/en/account/sign-in/", {
-        "username": "practitioner.nga@demo.palermo.invalid", "password": "palermo-demo",
+        "login": "practitioner.nga@demo.palermo.invalid", "password": "palermo-demo",
     }, follow=True)
     html = response.content.decode()
     assert "Nigeria" in html and 'class="demo-banner"' in html

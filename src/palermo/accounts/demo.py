@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import encrypt
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -19,6 +22,8 @@ from .models import Membership, User
 
 DEMO_DOMAIN = "demo.palermo.invalid"
 DEMO_PASSWORD = "palermo-demo"  # noqa: S105 - documented fictional demo accounts only
+# The authenticator-app secret of every demo account that changes data (README, "Demo accounts").
+DEMO_TOTP_SECRET = "PALERMODEMOFICTIONALSECRETONLY23"  # noqa: S105 - documented, fictional
 DEMO_STATES = ["MEX", "FRA", "NGA", "CHN", "RUS", "EGY", "ESP", "IND"]
 ROLES = [Membership.Role.FOCAL_POINT, Membership.Role.EDITOR, Membership.Role.PRACTITIONER]
 STATE_LANGUAGE = {"MEX": "es", "FRA": "fr", "CHN": "zh-hans", "RUS": "ru", "EGY": "ar",
@@ -36,7 +41,8 @@ class DemoReport:
 
 
 def _demo_user(email: str, first_name: str, last_name: str, language: str,
-               password_hash: str, secretariat: bool = False) -> tuple[User, bool]:
+               password_hash: str, secretariat: bool = False,
+               role_changes_data: bool = False) -> tuple[User, bool]:
     user = User.objects.filter(email=email).first()
     if user is not None:
         return user, False
@@ -47,6 +53,11 @@ def _demo_user(email: str, first_name: str, last_name: str, language: str,
     user.password = password_hash
     user.full_clean()
     user.save()
+    # The address is fictional (.invalid): it is taken as verified, as no mail can reach it.
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    if secretariat or role_changes_data:
+        Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP,
+                                     data={"secret": encrypt(DEMO_TOTP_SECRET)})
     return user, True
 
 
@@ -73,7 +84,8 @@ def create_demo_data(*, scale: int = 1, all_states: bool = False) -> DemoReport:
                 if (email, state.pk, role) in existing:
                     continue
                 user, created = _demo_user(email, "Demo", f"{role.label} ({state.code}){suffix}",
-                                           language, password_hash)
+                                           language, password_hash,
+                                           role_changes_data=role != Membership.Role.PRACTITIONER)
                 report.users_created += created
                 Membership.objects.create(user=user, state=state, role=role)
                 report.memberships_created += 1

@@ -1,18 +1,123 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.db.models import QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from palermo.reference.models import State
+from palermo.reference.selectors import sort_key
 
-class SignInForm(AuthenticationForm):
-    username = forms.EmailField(
-        label=_("E-mail address"),
-        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+from . import access
+from .models import Invitation, User
+
+
+def _state_choices(states: QuerySet[State], empty: str) -> list[tuple[str, str]]:
+    ordered = sorted(states, key=lambda state: sort_key(state.name))
+    return [("", empty), *((state.code, state.name) for state in ordered)]
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"), max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
-    error_messages = {
-        "invalid_login": _("The e-mail address and password do not match an account."),
-        "inactive": _("This account is inactive."),
-    }
+    role = forms.ChoiceField(label=_("Role"))
+    state: forms.ModelChoiceField[State] = forms.ModelChoiceField(
+        queryset=State.objects.none(), to_field_name="code", required=False,
+        label=_("State"),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"), choices=settings.LANGUAGES,
+        help_text=_("For a person who has no account yet; an account's own language wins."),
+    )
 
-    def clean_username(self) -> str:
-        # Accounts are stored under the lower-cased address; people type it as they like.
-        return str(self.cleaned_data["username"]).strip().lower()
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        roles = access.invitable_roles(user)
+        role = self.fields["role"]
+        assert isinstance(role, forms.ChoiceField)
+        role.choices = [(value, label) for value, label in Invitation.Role.choices
+                        if value in roles]
+        states = access.invitable_states(user)
+        state = self.fields["state"]
+        assert isinstance(state, forms.ModelChoiceField)
+        state.queryset = states
+        if user.is_secretariat:
+            state.choices = _state_choices(states, str(_("None (secretariat)")))
+        else:
+            state.choices = [(s.code, s.name) for s in states]
+        self.fields["language"].initial = get_language()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        role, state = data.get("role"), data.get("state")
+        if role == Invitation.Role.SECRETARIAT and state is not None:
+            self.add_error("state", _("The secretariat belongs to no State; leave this empty."))
+        elif role and role != Invitation.Role.SECRETARIAT and state is None \
+                and "state" not in self.errors:
+            self.add_error("state", _("Choose the State of this role."))
+        return data
+
+
+class AcceptInvitationForm(forms.Form):
+    """A new account's name and password."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150,
+                                 widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    last_name = forms.CharField(label=_("Last name"), max_length=150,
+                                widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    password1 = forms.CharField(
+        label=_("Password"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        password1, password2 = data.get("password1"), data.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif password1:
+            # The validators compare the password with the person's name and address.
+            person = User(email=self.email, first_name=data.get("first_name", ""),
+                          last_name=data.get("last_name", ""))
+            try:
+                password_validation.validate_password(password1, person)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class StateFilterForm(forms.Form):
+    """Narrow a secretariat list to one State."""
+
+    state: forms.ModelChoiceField[State] = forms.ModelChoiceField(
+        queryset=State.objects.none(), to_field_name="code", required=False,
+        label=_("State"),
+    )
+
+    def __init__(self, *args: Any, states: QuerySet[State], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["state"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = states
+        field.choices = _state_choices(states, str(_("All States")))
+
+    def selected_state(self) -> State | None:
+        if not self.is_bound or not self.is_valid():
+            return None
+        state: State | None = self.cleaned_data.get("state")
+        return state

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -66,3 +68,75 @@ class Membership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.state} ({self.get_role_display()})"
+
+
+class Invitation(TimeStampedModel):
+    """An invitation to take a role, sent by e-mail with a link that holds a secret token.
+
+    Only a hash of the token is stored: whoever reads the database cannot accept an invitation.
+    """
+
+    class Role(models.TextChoices):
+        PRACTITIONER = "practitioner", _("Practitioner")
+        EDITOR = "editor", _("Editor")
+        FOCAL_POINT = "focal_point", _("Focal point")
+        SECRETARIAT = "secretariat", _("Secretariat")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REVOKED = "revoked", _("Revoked")
+        EXPIRED = "expired", _("Expired")
+
+    email = models.EmailField(_("e-mail address"), db_index=True)
+    state = models.ForeignKey(
+        State, on_delete=models.PROTECT, null=True, blank=True, related_name="invitations",
+        verbose_name=_("State"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    language = models.CharField(
+        _("language of the invitation"), max_length=10, choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="invitations_sent", verbose_name=_("invited by"),
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("accepted by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("revoked by"),
+    )
+
+    class Meta:
+        constraints = [
+            # A State role names its State; the secretariat belongs to none.
+            models.CheckConstraint(
+                condition=(models.Q(role="secretariat", state__isnull=True)
+                           | (~models.Q(role="secretariat") & models.Q(state__isnull=False))),
+                name="invitation_state_matches_role",
+            ),
+        ]
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        where = f" — {self.state}" if self.state_id else ""
+        return f"{self.email}{where} ({self.get_role_display()})"
+
+    def status_at(self, moment: datetime) -> Invitation.Status:
+        if self.accepted_at is not None:
+            return self.Status.ACCEPTED
+        if self.revoked_at is not None:
+            return self.Status.REVOKED
+        if self.expires_at <= moment:
+            return self.Status.EXPIRED
+        return self.Status.PENDING

@@ -1,11 +1,54 @@
+"""Reads of accounts, through the access layer."""
+
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from .models import Membership
+from palermo.reference.models import State
+
+from . import access
+from .models import Invitation, Membership
 
 
 def memberships_of(user: Any) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("state")
+
+
+def memberships_managed_by(user: Any, *, state: State | None = None) -> QuerySet[Membership]:
+    """The memberships this user may see and revoke, optionally of one State."""
+    qs = access.memberships_visible_to(user)
+    if state is not None:
+        qs = qs.filter(state=state)
+    return qs.select_related("user", "state").order_by("state__code", "role", "user__email")
+
+
+def states_with_memberships(user: Any) -> QuerySet[State]:
+    """The States whose memberships this user manages and that have any (for the filter)."""
+    ids = access.memberships_visible_to(user).values("state_id")
+    return State.objects.filter(pk__in=ids).order_by("code")
+
+
+def pending_invitations(user: Any, *, state: State | None = None) -> QuerySet[Invitation]:
+    """Invitations this user may see that can still be accepted, newest first."""
+    qs = access.invitations_visible_to(user).filter(
+        accepted_at=None, revoked_at=None, expires_at__gt=timezone.now(),
+    )
+    if state is not None:
+        qs = qs.filter(state=state)
+    return qs.select_related("state", "invited_by").order_by("-created_at")
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    """The invitation a link's token opens, if any (links carry the token, never the id)."""
+    if not token or len(token) > 100:
+        return None
+    return (Invitation.objects.select_related("state", "invited_by")
+            .filter(token_hash=token_hash(token)).first())

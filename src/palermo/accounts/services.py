@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import encrypt
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from palermo.reference.models import State
 
-from .models import Membership, User
+from . import access, mail
+from .models import Invitation, Membership, User
+from .selectors import token_hash
 
 
 @transaction.atomic
 def user_ensure(
     *, email: str, first_name: str = "", last_name: str = "", password: str | None = None,
-    is_secretariat: bool = False, language: str = "en",
+    is_secretariat: bool = False, language: str = "en", email_verified: bool = False,
 ) -> User:
-    """Create the user with this e-mail address, or update the one that exists."""
+    """Create the user with this e-mail address, or update the one that exists.
+
+    ``email_verified``: the address is known to reach the person (otherwise Palermo mails a
+    verification link when they first sign in).
+    """
     email = User.objects.normalize_email(email).lower()
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
@@ -35,7 +51,31 @@ def user_ensure(
         user.groups.add(secretariat_group())
     else:
         user.groups.remove(*Group.objects.filter(name=SECRETARIAT_GROUP))
+    if email_verified:
+        email_address_verify(user=user)
     return user
+
+
+def email_address_verify(*, user: User) -> None:
+    """Record the user's address as verified and primary (allauth's sign-in requires it)."""
+    EmailAddress.objects.filter(user=user, primary=True).exclude(email=user.email).update(
+        primary=False,
+    )
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True},
+    )
+
+
+@transaction.atomic
+def second_factor_set_totp(*, user: User, secret: str) -> Authenticator:
+    """Give the user an authenticator app with this (base32) secret, replacing any other.
+
+    People set up their own in the account pages; this is for the demo accounts and tests.
+    """
+    Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
+    return Authenticator.objects.create(
+        user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(secret)},
+    )
 
 
 SECRETARIAT_GROUP = "Secretariat"
@@ -56,3 +96,116 @@ def membership_grant(*, user: User, state: State, role: str) -> Membership:
     membership, _created = Membership.objects.get_or_create(user=user, state=state, role=role)
     membership.full_clean()
     return membership
+
+
+@transaction.atomic
+def membership_revoke(*, membership: Membership, by: User) -> None:
+    """End a role. The membership's history keeps who had it and who ended it."""
+    if membership.user_id == by.pk:
+        raise ValidationError(_(
+            "You cannot revoke your own role; ask the secretariat or another focal point."
+        ))
+    if not access.memberships_visible_to(by).filter(pk=membership.pk).exists():
+        raise PermissionDenied
+    membership.delete()
+
+
+@transaction.atomic
+def invitation_create(
+    *, email: str, role: str, state: State | None, language: str, invited_by: User,
+    site_url: str,
+) -> Invitation:
+    """Invite a person to a role and mail them the link; nothing is kept if the mail fails."""
+    email = User.objects.normalize_email(email).strip().lower()
+    if not access.may_invite(invited_by, state=state, role=role):
+        raise PermissionDenied
+    now = timezone.now()
+    pending = Invitation.objects.filter(
+        email=email, role=role, state=state, accepted_at=None, revoked_at=None,
+        expires_at__gt=now,
+    )
+    if pending.exists():
+        raise ValidationError(_(
+            "This address already has a pending invitation to this role. Revoke it first to "
+            "send a new one."
+        ))
+    if _holds_role(email=email, role=role, state=state):
+        raise ValidationError(_("The account with this address already has this role."))
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        email=email, role=role, state=state, language=language, invited_by=invited_by,
+        token_hash=token_hash(token),
+        expires_at=now + timedelta(days=settings.PALERMO_INVITATION_DAYS),
+    )
+    invitation.full_clean()
+    invitation.save()
+    mail.send_invitation(invitation=invitation, token=token, site_url=site_url)
+    return invitation
+
+
+def _holds_role(*, email: str, role: str, state: State | None) -> bool:
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        return False
+    if role == Invitation.Role.SECRETARIAT:
+        return user.is_secretariat
+    return Membership.objects.filter(user=user, state=state, role=role).exists()
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not access.invitations_visible_to(by).filter(pk=invitation.pk).exists():
+        raise PermissionDenied
+    if invitation.status_at(timezone.now()) != Invitation.Status.PENDING:
+        raise ValidationError(_("Only a pending invitation can be revoked."))
+    invitation.revoked_at = timezone.now()
+    invitation.revoked_by = by
+    invitation.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
+    return invitation
+
+
+class InvitationUnavailable(Exception):
+    """The invitation was accepted, revoked or has expired: it changes nothing any more."""
+
+    def __init__(self, status: str) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+@transaction.atomic
+def invitation_accept(
+    *, invitation: Invitation, user: User | None = None, password: str | None = None,
+    first_name: str = "", last_name: str = "",
+) -> User:
+    """Accept an invitation: as the signed-in ``user`` whose address it is, or by creating
+    the account with ``password``. The address is then verified: the link reached it.
+    """
+    invitation = Invitation.objects.select_for_update().select_related("state").get(
+        pk=invitation.pk,
+    )
+    status = invitation.status_at(timezone.now())
+    if status != Invitation.Status.PENDING:
+        raise InvitationUnavailable(status)
+    secretariat = invitation.role == Invitation.Role.SECRETARIAT
+    if user is None:
+        if User.objects.filter(email__iexact=invitation.email).exists() or not password:
+            raise PermissionDenied
+        user = user_ensure(
+            email=invitation.email, first_name=first_name, last_name=last_name,
+            password=password, is_secretariat=secretariat, language=invitation.language,
+        )
+    elif user.email.lower() != invitation.email:
+        raise PermissionDenied
+    elif secretariat and not user.is_secretariat:
+        user.is_secretariat = user.is_staff = True
+        user.save(update_fields=["is_secretariat", "is_staff"])
+        user.groups.add(secretariat_group())
+    email_address_verify(user=user)
+    if not secretariat:
+        assert invitation.state is not None  # the model's constraint
+        membership_grant(user=user, state=invitation.state, role=invitation.role)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+    return user

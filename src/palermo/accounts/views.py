@@ -1,8 +1,24 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from __future__ import annotations
 
-from . import selectors
+from typing import Any
+
+from allauth.account.internal.flows.login import record_authentication
+from allauth.account.utils import perform_login
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import access, selectors, services
+from .forms import AcceptInvitationForm, InvitationForm, StateFilterForm
+from .guards import has_second_factor, may_change, needs_second_factor, second_factor_required
+from .models import Invitation, User
 
 
 @login_required
@@ -11,4 +27,175 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/profile.html", {
         "memberships": selectors.memberships_of(user),
         "demo_shown": getattr(user, "is_demo", False),
+        "second_factor": has_second_factor(user),
+        "second_factor_needed": needs_second_factor(user),
+        "manages_accounts": access.manages_accounts(user),
     })
+
+
+def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """allauth's rate limits answer with this page (429)."""
+    return render(request, "accounts/429.html", status=429)
+
+
+def _managed_or_404(request: HttpRequest) -> User:
+    user = request.user
+    if not access.manages_accounts(user):
+        raise Http404
+    assert isinstance(user, User)
+    return user
+
+
+def _state_filter(request: HttpRequest, user: User) -> StateFilterForm | None:
+    """Only the secretariat, who sees every State, gets a filter."""
+    if not user.is_secretariat:
+        return None
+    return StateFilterForm(request.GET or None, states=selectors.states_with_memberships(user))
+
+
+@login_required
+@second_factor_required
+def invitation_list(request: HttpRequest) -> HttpResponse:
+    user = _managed_or_404(request)
+    filter_form = _state_filter(request, user)
+    state = filter_form.selected_state() if filter_form else None
+    return render(request, "accounts/invitation_list.html", {
+        "invitations": selectors.pending_invitations(user, state=state),
+        "filter_form": filter_form,
+    })
+
+
+@login_required
+@second_factor_required
+def invitation_create(request: HttpRequest) -> HttpResponse:
+    user = _managed_or_404(request)
+    form = InvitationForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                email=form.cleaned_data["email"], role=form.cleaned_data["role"],
+                state=form.cleaned_data["state"], language=form.cleaned_data["language"],
+                invited_by=user, site_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        except OSError:
+            # SMTP errors are OSErrors: the transaction rolled back, nothing was kept.
+            form.add_error(None, _("The invitation could not be sent: the mail server did not "
+                                   "answer. Nothing was saved; please try again later."))
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.")
+                             % {"email": invitation.email})
+            return redirect("accounts:invitations")
+    return render(request, "accounts/invitation_form.html", {
+        "form": form, "days": settings.PALERMO_INVITATION_DAYS,
+    })
+
+
+@require_POST
+@login_required
+@second_factor_required
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _managed_or_404(request)
+    invitation = access.get_invitation_for_user(user, pk)
+    try:
+        services.invitation_revoke(invitation=invitation, by=user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The invitation to %(email)s is revoked; its link no longer "
+                                    "works.") % {"email": invitation.email})
+    return redirect("accounts:invitations")
+
+
+def _unavailable(request: HttpRequest, invitation: Invitation, status: str) -> HttpResponse:
+    return render(request, "accounts/invitation_unavailable.html",
+                  {"invitation": invitation, "status": status}, status=410)
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The page an invitation's link opens: accept as the signed-in owner of the address, or
+    create the account. Anything else is explained and changes nothing."""
+    invitation = selectors.invitation_by_token(token)
+    if invitation is None:
+        raise Http404
+    status = invitation.status_at(timezone.now())
+    if status != Invitation.Status.PENDING:
+        return _unavailable(request, invitation, status)
+    user = request.user
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    context: dict[str, Any] = {"invitation": invitation, "existing": existing}
+    if user.is_authenticated and user.email.lower() != invitation.email:
+        return render(request, "accounts/invitation_accept.html",
+                      {**context, "other_account": True})
+    if existing is not None and not user.is_authenticated:
+        return render(request, "accounts/invitation_accept.html", context)
+    form = None if existing else AcceptInvitationForm(request.POST or None,
+                                                      email=invitation.email)
+    if request.method == "POST" and (form is None or form.is_valid()):
+        return _accept(request, invitation, existing, form)
+    return render(request, "accounts/invitation_accept.html", {**context, "form": form})
+
+
+def _accept(request: HttpRequest, invitation: Invitation, existing: User | None,
+            form: AcceptInvitationForm | None) -> HttpResponse:
+    try:
+        if existing is not None:
+            user = services.invitation_accept(invitation=invitation, user=existing)
+        else:
+            assert form is not None
+            user = services.invitation_accept(
+                invitation=invitation, password=form.cleaned_data["password1"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+            )
+    except services.InvitationUnavailable as unavailable:
+        return _unavailable(request, invitation, unavailable.status)
+    messages.success(request, _("Welcome: you are now %(role)s.")
+                     % {"role": _role_phrase(invitation)})
+    next_url = reverse("accounts:profile")
+    if not may_change(user):
+        next_url = reverse("mfa_activate_totp")
+    if existing is None:
+        # The person has just chosen and typed their password: that counts as confirming
+        # it, so setting up the authenticator app does not ask for it again at once.
+        record_authentication(request, user, method="password", reauthenticated=True)
+        return perform_login(request, user, redirect_url=next_url)
+    return redirect(next_url)
+
+
+def _role_phrase(invitation: Invitation) -> str:
+    if invitation.state is None:
+        return str(invitation.get_role_display())
+    return _("%(role)s for %(state)s") % {"role": invitation.get_role_display(),
+                                          "state": invitation.state.name}
+
+
+@login_required
+@second_factor_required
+def membership_list(request: HttpRequest) -> HttpResponse:
+    user = _managed_or_404(request)
+    filter_form = _state_filter(request, user)
+    state = filter_form.selected_state() if filter_form else None
+    return render(request, "accounts/membership_list.html", {
+        "memberships": selectors.memberships_managed_by(user, state=state),
+        "filter_form": filter_form,
+    })
+
+
+@require_POST
+@login_required
+@second_factor_required
+def membership_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _managed_or_404(request)
+    membership = access.get_membership_for_user(user, pk)
+    try:
+        services.membership_revoke(membership=membership, by=user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(person)s is no longer %(role)s for %(state)s.") % {
+            "person": membership.user.email, "role": membership.get_role_display(),
+            "state": membership.state.name,
+        })
+    return redirect("accounts:memberships")

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from palermo.accounts.guards import second_factor_required
 from palermo.core.pagecache import anonymous_page
 
 from . import selectors, services
@@ -78,6 +79,7 @@ def participation_csv(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
+@second_factor_required
 def participation_import(request: HttpRequest) -> HttpResponse:
     if not getattr(request.user, "is_secretariat", False):
         raise Http404
