@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "palermo.reference",
     "palermo.accounts",
     "palermo.directory",
+    "palermo.directory.exchange",
     "palermo.api",
     "django_tasks",
     "django_tasks_db",

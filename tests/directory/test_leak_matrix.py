@@ -14,6 +14,7 @@ from tests.editions.readers import docx_text, pdf_text
 from tests.personas import client_for
 
 SECRET = ["SECRETAUTH", "SECRETPERSON", "SECRETBYPARENT", "SECRETPROFILE"]
+EXPORT = "/en/directory/exchange/export/?state=MEX"
 
 
 def channels(world) -> dict[str, tuple[str, list[str], list[str]]]:
@@ -62,6 +63,10 @@ def channels(world) -> dict[str, tuple[str, list[str], list[str]]]:
                                                   ["SECRETAUTH"]),
         "search in French": ("/fr/directory/search/?q=mexique&language=es", ["PUBLICAUTH nom"],
                              ["SECRETAUTH nom"]),
+        "exchange: public CSV export": (f"{EXPORT}&format=csv&edition=public",
+                                        ["PUBLICAUTH", "PUBLICPERSON"], []),
+        "exchange: public JSON export": (f"{EXPORT}&format=json&edition=public",
+                                         ["PUBLICAUTH", "PUBLICPROFILE"], []),
     }
 
 
@@ -75,6 +80,7 @@ CHANNEL_NAMES = [
     "search: the restricted authority's function",
     "search: facets that select the restricted authority", "search: everything, with facet counts",
     "search in French",
+    "exchange: public CSV export", "exchange: public JSON export",
 ]
 
 
@@ -143,3 +149,34 @@ def test_printed_editions_hold_restricted_entries_only_in_the_restricted_edition
             assert (marker in text) == (kind == "restricted"), f"{path}: {marker} for {name}"
         if kind == "public":
             assert "secret" not in text.lower().replace("secretar", ""), path
+
+
+# The full edition of an export (public and restricted entries) is a bulk copy: only the State's
+# focal points and editors and the secretariat get it; everyone else gets the public edition's
+# refusal, and no restricted marker, whatever they may read on the pages.
+EXPORT_INSIDERS = {"focal_point_a", "secretariat"}
+
+
+def _text(response) -> str:
+    """An export's text; a spreadsheet's cells, one per line (a page's HTML when refused)."""
+    if not response.get("Content-Type", "").startswith("application/vnd.openxml"):
+        return response.content.decode()
+    import io
+
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    return "\n".join(str(cell) for sheet in workbook.worksheets
+                     for row in sheet.iter_rows(values_only=True) for cell in row)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
+def test_the_full_export_reaches_only_the_states_own_people(world, persona, fmt):
+    name, user = persona
+    body = _text(client_for(user).get(f"{EXPORT}&format={fmt}&edition=full"))
+    for marker in SECRET:
+        assert (marker in body) == (name in EXPORT_INSIDERS), f"export {fmt}: {marker}, {name}"
+    if name in EXPORT_INSIDERS:
+        assert "PUBLICAUTH" in body
+    else:
+        assert "secret" not in body.lower().replace("secretar", ""), name

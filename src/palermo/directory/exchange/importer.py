@@ -1,0 +1,756 @@
+"""Import of directory data: the whole file is validated first, then applied all-or-nothing.
+
+Every error is reported with its record type, row (or JSON path) and column. Nothing is
+deleted: entries that the file does not mention are left as they are. Writes go in bulk, so an
+import runs the same few dozen queries whether the file holds ten records or ten thousand,
+and each changed authority, contact and profile section gets a history record naming the user
+and the reason, and a new version number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from palermo.core import pagecache
+from palermo.directory.models import (
+    Authority,
+    ChecklistItem,
+    ContactPerson,
+    Designation,
+    LawLink,
+    OfficeHours,
+    ProfileSection,
+)
+from palermo.directory.search import index as search_index
+from palermo.reference.models import Language, Provision, State
+
+from .formats import FormatError, ReadError, Record, read
+from .models import AuthorityKey, ContactKey
+from .schema import (
+    FALSE_WORDS,
+    RECORD_TYPES,
+    REF_PATTERN,
+    TRUE_WORDS,
+    WEEKDAYS,
+    RecordType,
+    split_list,
+)
+
+ExchangeError = ReadError
+DEFAULT_AUTHORITY_REF = re.compile(r"^A(\d+)$")
+DEFAULT_CONTACT_REF = re.compile(r"^C(\d+)$")
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class ImportResult:
+    errors: list[ExchangeError] = field(default_factory=list)
+    counts: dict[str, Counts] = field(default_factory=dict)
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def created(self) -> int:
+        return sum(c.created for c in self.counts.values())
+
+    @property
+    def updated(self) -> int:
+        return sum(c.updated for c in self.counts.values())
+
+    @property
+    def unchanged(self) -> int:
+        return sum(c.unchanged for c in self.counts.values())
+
+
+@dataclass
+class Row:
+    record: Record
+    state: State
+    values: dict[str, Any]  # model attributes
+    languages: list[int] | None = None  # ids, for the many-to-many field
+    extra: dict[str, Any] = field(default_factory=dict)  # refs, measure, provision …
+
+
+def _parse_time(raw: str) -> dt.time:
+    message = _("Write the time as HH:MM, for example 09:30.")
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})(:00)?", raw)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise ValueError(message)
+    return dt.time(int(match[1]), int(match[2]))
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, counting an empty translation (None) and empty text as the same."""
+    return a == b or (a in (None, "") and b in (None, ""))
+
+
+@cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+class _Context:
+    """Everything validation and application look up, read once for the States in the file."""
+
+    def __init__(self, codes: set[str]) -> None:
+        self.states = {s.code: s for s in State.objects.filter(code__in=codes)}
+        ids = [s.pk for s in self.states.values()]
+        self.provisions = {(p.instrument.code, p.code): p
+                           for p in Provision.objects.select_related("instrument")}
+        self.instruments = {code for code, _ in self.provisions}
+        self.languages = dict(Language.objects.values_list("code", "pk"))
+        self.authority_keys = {(state_id, ref): pk for pk, state_id, ref in
+                               AuthorityKey.objects.filter(state_id__in=ids)
+                               .values_list("authority_id", "state_id", "ref")}
+        self.keyed_authorities = set(self.authority_keys.values())
+        self.authority_states = dict(Authority.objects.filter(state_id__in=ids)
+                                     .values_list("pk", "state_id"))
+        self.contact_keys = {(state_id, ref): pk for pk, state_id, ref in
+                             ContactKey.objects.filter(state_id__in=ids)
+                             .values_list("contact_id", "state_id", "ref")}
+        self.keyed_contacts = set(self.contact_keys.values())
+        self.contact_states = dict(ContactPerson.objects.filter(authority__state_id__in=ids)
+                                   .values_list("pk", "authority__state_id"))
+        self.sections = {(state_id, measure): pk for pk, state_id, measure in
+                         ProfileSection.objects.filter(state_id__in=ids)
+                         .values_list("pk", "state_id", "measure")}
+
+    def existing_authority(self, state: State, ref: str) -> int | None:
+        pk = self.authority_keys.get((state.pk, ref))
+        if pk is not None:
+            return pk
+        match = DEFAULT_AUTHORITY_REF.match(ref)
+        if match and self.authority_states.get(int(match[1])) == state.pk \
+                and int(match[1]) not in self.keyed_authorities:
+            return int(match[1])
+        return None
+
+    def existing_contact(self, state: State, ref: str) -> int | None:
+        pk = self.contact_keys.get((state.pk, ref))
+        if pk is not None:
+            return pk
+        match = DEFAULT_CONTACT_REF.match(ref)
+        if match and self.contact_states.get(int(match[1])) == state.pk \
+                and int(match[1]) not in self.keyed_contacts:
+            return int(match[1])
+        return None
+
+
+class _Checker:
+    def __init__(self, context: _Context, allowed: set[int] | None) -> None:
+        self.context = context
+        self.allowed = allowed  # State ids the importer may write, None for any
+        self.errors: list[ExchangeError] = []
+        self.rows: dict[str, list[Row]] = defaultdict(list)
+
+    def error(self, record: Record, column: str, message: str) -> None:
+        self.errors.append(ExchangeError(record.type, record.row, column, message))
+
+    def parse(self, record: Record) -> tuple[State | None, dict[str, Any]]:
+        """The record's values typed by the schema (an empty value where one is wrong)."""
+        schema = RECORD_TYPES[record.type]
+        typed: dict[str, Any] = {}
+        for schema_field in schema.fields:
+            if schema_field.translated:
+                for column in schema_field.columns():
+                    typed[column] = record.values.get(column, "")
+                continue
+            raw = record.values.get(schema_field.name, "")
+            if schema_field.required and not raw:
+                self.error(record, schema_field.name, _("This field is required."))
+            typed[schema_field.name] = self._typed(record, schema_field.name,
+                                                   schema_field.kind, raw)
+        state = self.context.states.get(typed.get("state") or "")
+        if typed.get("state") and state is None:
+            self.error(record, "state", _("No State or organization has the code “%(code)s”.")
+                       % {"code": typed["state"]})
+        elif state is not None and self.allowed is not None and state.pk not in self.allowed:
+            self.error(record, "state", _(
+                "This record belongs to %(code)s; this import is for another State.")
+                % {"code": state.code})
+        return state, typed
+
+    def _typed(self, record: Record, column: str, kind: str, raw: str) -> Any:
+        try:
+            if kind == "list":
+                return split_list(raw)
+            if kind == "bool":
+                if raw.lower() not in TRUE_WORDS | FALSE_WORDS:
+                    raise ValueError(_("Write true or false."))
+                return raw.lower() in TRUE_WORDS
+            if not raw:
+                return "" if kind in ("text", "code", "ref") else None
+            if kind == "date":
+                return dt.date.fromisoformat(raw) if raw else None
+            if kind == "time":
+                return _parse_time(raw)
+            if kind == "int":
+                if not raw.isdigit():
+                    raise ValueError(_("Write a whole number, such as 1."))
+                return int(raw)
+            if kind == "weekday":
+                if raw.lower() not in WEEKDAYS:
+                    raise ValueError(_("Write the day as one of: %(days)s.")
+                                     % {"days": ", ".join(WEEKDAYS)})
+                return WEEKDAYS.index(raw.lower())
+            if kind == "ref" and raw and not REF_PATTERN.match(raw):
+                raise ValueError(_("A reference has 1 to 64 letters, digits, dots, hyphens "
+                                   "or underscores, and starts with a letter or digit."))
+            if kind == "code" and column == "state":
+                return raw.upper()
+            return raw
+        except ValueError as exc:
+            message = str(exc) if kind != "date" else _(
+                "“%(value)s” is not a date in the form YYYY-MM-DD.") % {"value": raw}
+            self.error(record, column, message)
+            return None
+
+    def language_ids(self, record: Record, column: str, codes: list[str]) -> list[int]:
+        ids = []
+        for code in codes:
+            pk = self.context.languages.get(code.lower())
+            if pk is None:
+                self.error(record, column, _("No language has the code “%(code)s”.")
+                           % {"code": code})
+            else:
+                ids.append(pk)
+        return ids
+
+    def model_errors(self, record: Record, instance: models.Model, exclude: list[str],
+                     columns: dict[str, str] | None = None) -> None:
+        """The model's own rules (choices, lengths, e-mail, URL, E.164, order of times)."""
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=False,
+                                validate_constraints=False)
+        except ValidationError as exc:
+            reported = {(e.row, e.column) for e in self.errors if e.record == record.type}
+            for name, messages in exc.message_dict.items():
+                column = (columns or {}).get(name, name if name != "__all__" else "")
+                if (record.row, column) in reported:
+                    continue  # already said, in the words of the format
+                for message in messages:
+                    self.error(record, column, message)
+
+    def names_present(self, record: Record, typed: dict[str, Any], name: str) -> None:
+        if not any(typed.get(column) for column in RECORD_TYPES[record.type].columns()
+                   if column.startswith(f"{name}_")):
+            self.error(record, f"{name}_en", _("Give the %(field)s in at least one language.")
+                       % {"field": name})
+
+
+TRANSLATED_EXCLUDE = {
+    "authority": ["state", "parent", "name", "accepted_languages", "time_zone"],
+    "contact": ["authority", "languages"],
+    "profile_section": ["state", "languages"],
+}
+
+
+def _model_values(schema: RecordType, typed: dict[str, Any], skip: set[str],
+                  renames: dict[str, str] | None = None) -> dict[str, Any]:
+    values = {}
+    for schema_field in schema.fields:
+        for column in schema_field.columns():
+            if schema_field.name in skip or column in skip:
+                continue
+            values[(renames or {}).get(column, column)] = typed[column]
+    return values
+
+
+def _nullify(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
+    """Empty translations are stored as NULL, as modeltranslation stores them."""
+    for name, value in values.items():
+        if value == "" and getattr(model._meta.get_field(name), "null", False):
+            values[name] = None
+    return values
+
+
+def _check_authority(checker: _Checker, record: Record, state: State | None,
+                     typed: dict[str, Any]) -> Row | None:
+    before = len(checker.errors)
+    checker.names_present(record, typed, "name")
+    if typed["time_zone"] and typed["time_zone"] not in _time_zones():
+        checker.error(record, "time_zone", _(
+            "“%(value)s” is not a time zone of the IANA database, such as Europe/Vienna.")
+            % {"value": typed["time_zone"]})
+    language_ids = checker.language_ids(record, "accepted_languages",
+                                        typed["accepted_languages"])
+    values = _nullify(Authority, _model_values(RECORD_TYPES["authority"], typed,
+                           {"state", "authority_ref", "parent_ref", "accepted_languages"}))
+    values["name"] = typed.get("name_en") or next(
+        (typed[c] for c in RECORD_TYPES["authority"].columns() if c.startswith("name_")
+         and typed[c]), "")
+    checker.model_errors(record, Authority(state=state, **values),
+                         TRANSLATED_EXCLUDE["authority"])
+    if typed["parent_ref"] and typed["parent_ref"] == typed["authority_ref"]:
+        checker.error(record, "parent_ref", _("An authority cannot be part of itself."))
+    if len(checker.errors) > before or state is None:
+        return None
+    return Row(record, state, values, language_ids,
+               {"ref": typed["authority_ref"], "parent_ref": typed["parent_ref"]})
+
+
+def _check_office_hours(checker: _Checker, record: Record, state: State | None,
+                        typed: dict[str, Any]) -> Row | None:
+    before = len(checker.errors)
+    values = {"weekday": typed["weekday"], "opens": typed["opens"], "closes": typed["closes"]}
+    if None not in values.values():
+        checker.model_errors(record, OfficeHours(**values), ["authority"])
+    if len(checker.errors) > before or state is None:
+        return None
+    return Row(record, state, values, None, {"ref": typed["authority_ref"]})
+
+
+def _check_designation(checker: _Checker, record: Record, state: State | None,
+                       typed: dict[str, Any]) -> Row | None:
+    before = len(checker.errors)
+    instrument = typed["instrument"].lower()
+    provision = checker.context.provisions.get((instrument, typed["provision"].lower()))
+    if instrument not in checker.context.instruments:
+        checker.error(record, "instrument", _("No instrument has the code “%(code)s”.")
+                      % {"code": typed["instrument"]})
+    elif provision is None:
+        checker.error(record, "provision", _(
+            "The instrument %(instrument)s has no provision with the code “%(code)s”.")
+            % {"instrument": instrument, "code": typed["provision"]})
+    values = _nullify(Designation, _model_values(RECORD_TYPES["designation"], typed,
+                           {"state", "authority_ref", "instrument", "provision"}))
+    checker.model_errors(record, Designation(**values), ["authority", "provision"])
+    if len(checker.errors) > before or provision is None or state is None:
+        return None
+    return Row(record, state, values, None, {"ref": typed["authority_ref"],
+                                             "provision": provision.pk})
+
+
+def _check_contact(checker: _Checker, record: Record, state: State | None,
+                   typed: dict[str, Any]) -> Row | None:
+    before = len(checker.errors)
+    language_ids = checker.language_ids(record, "languages", typed["languages"])
+    values = _nullify(ContactPerson, _model_values(RECORD_TYPES["contact"], typed,
+                           {"state", "authority_ref", "contact_ref", "languages"}))
+    checker.model_errors(record, ContactPerson(**values), TRANSLATED_EXCLUDE["contact"])
+    if len(checker.errors) > before or state is None:
+        return None
+    return Row(record, state, values, language_ids,
+               {"ref": typed["authority_ref"], "contact_ref": typed["contact_ref"]})
+
+
+def _check_section(checker: _Checker, record: Record, state: State | None,
+                   typed: dict[str, Any]) -> Row | None:
+    before = len(checker.errors)
+    language_ids = checker.language_ids(record, "languages", typed["languages"])
+    values = _nullify(ProfileSection, _model_values(RECORD_TYPES["profile_section"], typed,
+                                                     {"state", "languages"}))
+    checker.model_errors(record, ProfileSection(state=state, **values),
+                         TRANSLATED_EXCLUDE["profile_section"])
+    if len(checker.errors) > before or state is None:
+        return None
+    return Row(record, state, values, language_ids, {"measure": typed["measure"]})
+
+
+def _check_checklist(checker: _Checker, record: Record, state: State | None,
+                     typed: dict[str, Any]) -> Row | None:
+    before = len(checker.errors)
+    checker.names_present(record, typed, "text")
+    values = _nullify(ChecklistItem, _model_values(
+        RECORD_TYPES["checklist_item"], typed, {"state", "measure"}, {"order": "position"}))
+    checker.model_errors(record, ChecklistItem(**values), ["section", "text"],
+                         {"position": "order"})
+    if len(checker.errors) > before or state is None:
+        return None
+    return Row(record, state, values, None, {"measure": typed["measure"]})
+
+
+def _check_law(checker: _Checker, record: Record, state: State | None,
+               typed: dict[str, Any]) -> Row | None:
+    before = len(checker.errors)
+    values = {"title": typed["title"], "url": typed["url"]}
+    checker.model_errors(record, LawLink(**values), ["section"])
+    if len(checker.errors) > before or state is None:
+        return None
+    return Row(record, state, values, None, {"measure": typed["measure"]})
+
+
+CHECKS = {
+    "authority": _check_authority, "office_hours": _check_office_hours,
+    "designation": _check_designation, "contact": _check_contact,
+    "profile_section": _check_section, "checklist_item": _check_checklist,
+    "law_link": _check_law,
+}
+
+
+def _key(row: Row) -> tuple[Any, ...]:
+    """What identifies a record within its State: two records with one key are an error."""
+    record, extra, values = row.record.type, row.extra, row.values
+    if record == "authority":
+        return (extra["ref"],)
+    if record == "office_hours":
+        return (extra["ref"], values["weekday"], values["opens"])
+    if record == "designation":
+        return (extra["ref"], extra["provision"], values["function"])
+    if record == "contact":
+        return (extra["contact_ref"],)
+    if record == "profile_section":
+        return (extra["measure"],)
+    if record == "checklist_item":
+        return (extra["measure"], values["position"])
+    return (extra["measure"], values["url"])
+
+
+def _check_references(checker: _Checker) -> None:
+    context = checker.context
+    in_file = {(row.state.pk, row.extra["ref"]) for row in checker.rows["authority"]}
+    sections = {(row.state.pk, row.extra["measure"]) for row in checker.rows["profile_section"]}
+
+    def authority_known(row: Row, ref: str) -> bool:
+        return (row.state.pk, ref) in in_file or \
+            context.existing_authority(row.state, ref) is not None
+
+    for row in checker.rows["authority"]:
+        parent = row.extra["parent_ref"]
+        if parent and not authority_known(row, parent):
+            checker.error(row.record, "parent_ref", _(
+                "No authority of %(state)s has the reference “%(ref)s”.")
+                % {"state": row.state.code, "ref": parent})
+    _check_cycles(checker)
+    for record_type in ("office_hours", "designation", "contact"):
+        for row in checker.rows[record_type]:
+            if not authority_known(row, row.extra["ref"]):
+                checker.error(row.record, "authority_ref", _(
+                    "No authority of %(state)s has the reference “%(ref)s”.")
+                    % {"state": row.state.code, "ref": row.extra["ref"]})
+    for record_type in ("checklist_item", "law_link"):
+        for row in checker.rows[record_type]:
+            key = (row.state.pk, row.extra["measure"])
+            if key not in sections and key not in context.sections:
+                checker.error(row.record, "measure", _(
+                    "%(state)s has no profile section for the measure “%(measure)s”; add a "
+                    "profile_section record for it.")
+                    % {"state": row.state.code, "measure": row.extra["measure"]})
+
+
+def _check_cycles(checker: _Checker) -> None:
+    parents = {(row.state.pk, row.extra["ref"]): row.extra["parent_ref"]
+               for row in checker.rows["authority"]}
+    for row in checker.rows["authority"]:
+        seen = {row.extra["ref"]}
+        ref = row.extra["parent_ref"]
+        while ref and (row.state.pk, ref) in parents:
+            if ref in seen:
+                checker.error(row.record, "parent_ref", _(
+                    "These authorities are each part of the other."))
+                break
+            seen.add(ref)
+            ref = parents[(row.state.pk, ref)]
+
+
+def validate(records: list[Record], *, allowed: set[int] | None,
+             read_errors: list[ExchangeError] | None = None) -> tuple[_Checker, _Context]:
+    codes = {r.values.get("state", "").strip().upper() for r in records}
+    context = _Context(codes)
+    checker = _Checker(context, allowed)
+    checker.errors.extend(read_errors or [])
+    seen: dict[tuple[Any, ...], str] = {}
+    for record in records:
+        before = len(checker.errors)
+        state, typed = checker.parse(record)
+        row = CHECKS[record.type](checker, record, state, typed)
+        if row is None or state is None or len(checker.errors) > before:
+            continue
+        key = (record.type, state.pk, *_key(row))
+        if key in seen:
+            checker.error(record, "", _("This record repeats the one in row %(row)s.")
+                          % {"row": seen[key]})
+            continue
+        seen[key] = record.row
+        checker.rows[record.type].append(row)
+    if not checker.errors:
+        _check_references(checker)
+    if not records and not checker.errors:
+        checker.errors.append(ExchangeError("", "", "", _("The file holds no records.")))
+    return checker, context
+
+
+def import_file(*, data: bytes, fmt: str, user: Any, state: State | None, reason: str,
+                dry_run: bool = False) -> ImportResult:
+    """Validate the whole file and apply it; any error and nothing changes.
+
+    ``state`` is the State imported for; None (the secretariat only) takes each record's own.
+    With ``dry_run`` the changes are made and rolled back, to show what would change.
+    """
+    try:
+        records, read_errors = read(fmt, data)
+    except FormatError as exc:
+        return ImportResult(errors=[ExchangeError("", "", "", str(exc))])
+    allowed = None if state is None else {state.pk}
+    with transaction.atomic():
+        checker, context = validate(records, allowed=allowed, read_errors=read_errors)
+        result = ImportResult(errors=checker.errors)
+        if result.errors:
+            return result
+        with pagecache.changes_deferred(), search_index.indexing_deferred():
+            _Applier(checker, context, user, reason or _("import"), result).run()
+        result.applied = not dry_run
+        if dry_run:
+            transaction.set_rollback(True)
+    return result
+
+
+class _Applier:
+    def __init__(self, checker: _Checker, context: _Context, user: Any, reason: str,
+                 result: ImportResult) -> None:
+        self.rows = checker.rows
+        self.context = context
+        self.user = user if getattr(user, "is_authenticated", False) else None
+        self.reason = reason[:100]
+        self.result = result
+        self.now = timezone.now()
+        self.authority_ids: dict[tuple[int, str], int] = {}
+        self.touched: set[int] = set()
+        self.created: set[tuple[str, int]] = set()
+
+    def counts(self, record_type: str) -> Counts:
+        return self.result.counts.setdefault(record_type, Counts())
+
+    def run(self) -> None:
+        self.authorities()
+        self.office_hours()
+        self.designations()
+        self.contacts()
+        self.sections()
+        search_index.schedule(self.touched)
+
+    def authority_id(self, state_id: int, ref: str) -> int:
+        if (state_id, ref) not in self.authority_ids:
+            state = next(s for s in self.context.states.values() if s.pk == state_id)
+            pk = self.context.existing_authority(state, ref)
+            assert pk is not None  # references were checked
+            self.authority_ids[(state_id, ref)] = pk
+        return self.authority_ids[(state_id, ref)]
+
+    def save(self, model: type[models.Model], created: list[Any], updated: list[Any],
+             fields: list[str], history: bool) -> None:
+        if created:
+            if history:
+                bulk_create_with_history(created, model, batch_size=500, default_user=self.user,
+                                         default_change_reason=self.reason,
+                                         default_date=self.now)
+            else:
+                model._default_manager.bulk_create(created, batch_size=500)
+        if updated:
+            if history:
+                bulk_update_with_history(updated, model, fields, batch_size=500,
+                                         default_user=self.user,
+                                         default_change_reason=self.reason,
+                                         default_date=self.now)
+            else:
+                model._default_manager.bulk_update(updated, fields, batch_size=500)
+
+    def upsert(self, record_type: str, model: type[models.Model], rows: list[Row],
+               existing: dict[Any, Any], key: Any, build: Any, history: bool,
+               versioned: bool) -> list[tuple[Row, Any]]:
+        """Create the rows not found, update those that differ; (row, instance) pairs."""
+        counts = self.counts(record_type)
+        created, updated, pairs = [], [], []
+        fields: set[str] = set()
+        for row in rows:
+            instance = existing.get(key(row))
+            if instance is None:
+                instance = build(row)
+                created.append(instance)
+                counts.created += 1
+            else:
+                changed = [n for n, v in row.values.items() if not _same(getattr(instance, n), v)]
+                if changed:
+                    for name in changed:
+                        setattr(instance, name, row.values[name])
+                    fields.update(changed)
+                    updated.append(instance)
+            pairs.append((row, instance))
+        if updated and versioned:
+            for instance in updated:
+                instance.version += 1
+                instance.updated_at = self.now
+            fields |= {"version", "updated_at"}
+        elif updated and hasattr(model, "updated_at"):
+            for instance in updated:
+                instance.updated_at = self.now
+            fields.add("updated_at")
+        self.save(model, created, updated, sorted(fields), history)
+        self.created |= {(record_type, instance.pk) for instance in created}
+        counts.updated += len(updated)
+        counts.unchanged += len(rows) - len(created) - len(updated)
+        return pairs
+
+    def languages(self, through_field: str, model: type[models.Model], owner: str,
+                  pairs: list[tuple[Row, Any]]) -> set[int]:
+        """Set a many-to-many field of many entries at once; the ids whose set changed."""
+        through = getattr(model, through_field).through
+        ids = [instance.pk for _, instance in pairs]
+        current: dict[int, set[int]] = defaultdict(set)
+        for owner_id, language_id in through.objects.filter(**{f"{owner}_id__in": ids}) \
+                .values_list(f"{owner}_id", "language_id"):
+            current[owner_id].add(language_id)
+        changed = {instance.pk for row, instance in pairs
+                   if set(row.languages or []) != current[instance.pk]}
+        if changed:
+            through.objects.filter(**{f"{owner}_id__in": changed}).delete()
+            through.objects.bulk_create([
+                through(**{f"{owner}_id": instance.pk, "language_id": language_id})
+                for row, instance in pairs if instance.pk in changed
+                for language_id in row.languages or []])
+        return changed
+
+    def bump(self, model: type[models.Model], ids: set[int], pairs: list[tuple[Row, Any]],
+             record_type: str) -> None:
+        """Entries whose only change is their languages: a new version and history too."""
+        counts = self.counts(record_type)
+        instances = [i for _, i in pairs if i.pk in ids and i.updated_at != self.now
+                     and (record_type, i.pk) not in self.created]
+        for instance in instances:
+            instance.version += 1
+            instance.updated_at = self.now
+        if instances:
+            self.save(model, [], instances, ["version", "updated_at"], history=True)
+            counts.updated += len(instances)
+            counts.unchanged -= len(instances)
+
+    def authorities(self) -> None:
+        rows = self.rows["authority"]
+        for row in rows:
+            pk = self.context.existing_authority(row.state, row.extra["ref"])
+            if pk is not None:
+                self.authority_ids[(row.state.pk, row.extra["ref"])] = pk
+        existing = Authority.objects.in_bulk(list(self.authority_ids.values()))
+        by_key = {key: existing[pk] for key, pk in self.authority_ids.items()}
+        # Parents first: an authority is created once the one it is part of has an id.
+        pending, pairs = list(rows), []
+        while pending:
+            ready = [row for row in pending if not row.extra["parent_ref"]
+                     or (row.state.pk, row.extra["parent_ref"]) in by_key
+                     or self.context.existing_authority(row.state, row.extra["parent_ref"])]
+            if not ready:  # validation refuses cycles; never loop forever
+                raise RuntimeError("authorities form a cycle")
+            for row in ready:
+                parent, state_id = row.extra["parent_ref"], row.state.pk
+                row.values["parent_id"] = None if not parent else (
+                    by_key[(state_id, parent)].pk if (state_id, parent) in by_key
+                    else self.authority_id(state_id, parent))
+            done = self.upsert(
+                "authority", Authority, ready, by_key,
+                lambda row: (row.state.pk, row.extra["ref"]),
+                lambda row: Authority(state=row.state, **row.values), True, True)
+            for row, instance in done:
+                by_key[(row.state.pk, row.extra["ref"])] = instance
+                self.authority_ids[(row.state.pk, row.extra["ref"])] = instance.pk
+            pairs += done
+            pending = [row for row in pending if row not in ready]
+        AuthorityKey.objects.bulk_create([
+            AuthorityKey(authority_id=instance.pk, state_id=row.state.pk, ref=row.extra["ref"])
+            for row, instance in pairs if instance.pk not in self.context.keyed_authorities])
+        changed = self.languages("accepted_languages", Authority, "authority", pairs)
+        self.bump(Authority, changed, pairs, "authority")
+        self.touched |= {instance.pk for _, instance in pairs}
+
+    def office_hours(self) -> None:
+        rows = self.rows["office_hours"]
+        ids = {self.authority_id(r.state.pk, r.extra["ref"]) for r in rows}
+        existing = {(h.authority_id, h.weekday, h.opens): h
+                    for h in OfficeHours.objects.filter(authority_id__in=ids)}
+
+        def key(row: Row) -> tuple[int, int, dt.time]:
+            return (self.authority_id(row.state.pk, row.extra["ref"]), row.values["weekday"],
+                    row.values["opens"])
+
+        self.upsert("office_hours", OfficeHours, rows, existing, key,
+                    lambda row: OfficeHours(authority_id=key(row)[0], **row.values),
+                    False, False)
+
+    def designations(self) -> None:
+        rows = self.rows["designation"]
+        ids = {self.authority_id(r.state.pk, r.extra["ref"]) for r in rows}
+        existing = {(d.authority_id, d.provision_id, d.function): d
+                    for d in Designation.objects.filter(authority_id__in=ids)}
+
+        def key(row: Row) -> tuple[int, int, str]:
+            return (self.authority_id(row.state.pk, row.extra["ref"]), row.extra["provision"],
+                    row.values["function"])
+
+        pairs = self.upsert(
+            "designation", Designation, rows, existing, key,
+            lambda row: Designation(authority_id=key(row)[0],
+                                    provision_id=row.extra["provision"], **row.values),
+            True, False)
+        self.touched |= {instance.authority_id for _, instance in pairs}
+
+    def contacts(self) -> None:
+        rows = self.rows["contact"]
+        found = {}
+        for row in rows:
+            pk = self.context.existing_contact(row.state, row.extra["contact_ref"])
+            if pk is not None:
+                found[(row.state.pk, row.extra["contact_ref"])] = pk
+            row.values["authority_id"] = self.authority_id(row.state.pk, row.extra["ref"])
+        existing_by_pk = ContactPerson.objects.in_bulk(list(found.values()))
+        existing = {key: existing_by_pk[pk] for key, pk in found.items()}
+        pairs = self.upsert(
+            "contact", ContactPerson, rows, existing,
+            lambda row: (row.state.pk, row.extra["contact_ref"]),
+            lambda row: ContactPerson(**row.values), True, True)
+        ContactKey.objects.bulk_create([
+            ContactKey(contact_id=instance.pk, state_id=row.state.pk,
+                       ref=row.extra["contact_ref"])
+            for row, instance in pairs if instance.pk not in self.context.keyed_contacts])
+        changed = self.languages("languages", ContactPerson, "contactperson", pairs)
+        self.bump(ContactPerson, changed, pairs, "contact")
+
+    def sections(self) -> None:
+        rows = self.rows["profile_section"]
+        existing = ProfileSection.objects.in_bulk(list(self.context.sections.values()))
+        by_key = {key: existing[pk] for key, pk in self.context.sections.items()}
+        pairs = self.upsert(
+            "profile_section", ProfileSection, rows, by_key,
+            lambda row: (row.state.pk, row.extra["measure"]),
+            lambda row: ProfileSection(state=row.state, **row.values), True, True)
+        changed = self.languages("languages", ProfileSection, "profilesection", pairs)
+        self.bump(ProfileSection, changed, pairs, "profile_section")
+        section_ids = {key: s.pk for key, s in by_key.items()}
+        section_ids |= {(row.state.pk, row.extra["measure"]): s.pk for row, s in pairs}
+
+        def section(row: Row) -> int:
+            return section_ids[(row.state.pk, row.extra["measure"])]
+
+        items = self.rows["checklist_item"]
+        laws = self.rows["law_link"]
+        wanted = {section(row) for row in items + laws}
+        existing_items = {(i.section_id, i.position): i
+                          for i in ChecklistItem.objects.filter(section_id__in=wanted)}
+        self.upsert("checklist_item", ChecklistItem, items, existing_items,
+                    lambda row: (section(row), row.values["position"]),
+                    lambda row: ChecklistItem(section_id=section(row), **row.values),
+                    False, False)
+        existing_laws = {(law.section_id, law.url): law
+                         for law in LawLink.objects.filter(section_id__in=wanted)}
+        self.upsert("law_link", LawLink, laws, existing_laws,
+                    lambda row: (section(row), row.values["url"]),
+                    lambda row: LawLink(section_id=section(row), **row.values), False, False)

@@ -1,0 +1,48 @@
+"""Export and import pages: thin, the work is in :mod:`.exporter` and :mod:`.importer`."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from palermo.accounts.guards import second_factor_required
+from palermo.reference.models import State
+
+from . import exporter, importer
+from .forms import ExportForm, ImportForm
+from .schema import RECORD_TYPES
+
+
+def export(request: HttpRequest) -> HttpResponse:
+    states = list(State.objects.order_by("code"))
+    form = ExportForm(request.GET if "format" in request.GET else None, user=request.user,
+                      states=states)
+    if form.is_valid():
+        name, content_type, data = exporter.export(
+            user=request.user, state=form.chosen_state(),
+            edition=form.cleaned_data["edition"], fmt=form.cleaned_data["format"])
+        response = HttpResponse(data, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+    return render(request, "directory/exchange/export.html", {
+        "form": form, "may_import": exporter.managed_states(request.user).exists(),
+    })
+
+
+@second_factor_required
+def import_view(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if not form.states:
+        raise Http404
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = importer.import_file(
+            data=form.cleaned_data["file"].read(), fmt=form.file_format(), user=request.user,
+            state=form.chosen_state(), dry_run=form.cleaned_data["check_only"],
+            reason=form.cleaned_data["reason"] or f"import by {request.user}")
+    return render(request, "directory/exchange/import.html", {
+        "form": form, "result": result,
+        "counts": [(RECORD_TYPES[name].name, result.counts[name])
+                   for name in RECORD_TYPES if name in result.counts] if result else [],
+    })

@@ -1,0 +1,360 @@
+"""Export and import of directory data in one format, as CSV, XLSX and JSON."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook, load_workbook
+
+from palermo.core.models import Visibility
+from palermo.directory.models import (
+    Authority,
+    ChecklistItem,
+    ContactPerson,
+    Designation,
+    LawLink,
+    OfficeHours,
+    ProfileSection,
+)
+from tests.directory.factories import make_world
+from tests.personas import STATE_A, client_for
+
+EXPORT = "/en/directory/exchange/export/"
+IMPORT = "/en/directory/exchange/import/"
+MODELS = [Authority, OfficeHours, Designation, ContactPerson, ProfileSection, ChecklistItem,
+          LawLink]
+
+
+def export(client, fmt: str, edition: str = "full", state: str = STATE_A) -> bytes:
+    response = client.get(EXPORT, {"state": state, "format": fmt, "edition": edition})
+    assert response.status_code == 200, response.content[:500]
+    assert response["Content-Disposition"].startswith("attachment;")
+    return response.content
+
+
+def upload(client, data: bytes, name: str, state: str = STATE_A, **extra: Any):
+    return client.post(IMPORT, {
+        "state": state, "file": SimpleUploadedFile(name, data), **extra})
+
+
+def snapshot() -> list[Any]:
+    """Every directory entry by what it says, not by its number in the database."""
+    authorities = {a.pk: a for a in Authority.objects.all()}
+
+    def tr(instance: Any, name: str) -> Any:  # translated columns, by their name
+        return getattr(instance, name)
+
+    def auth(pk: int) -> str:
+        return tr(authorities[pk], "name_en")
+
+    rows: list[Any] = []
+    for a in authorities.values():
+        rows.append(("authority", a.state_id, a.kind, tr(a, "name_en"), tr(a, "name_fr"),
+                     tr(a, "name_ru"),
+                     a.acronym, a.street_address, a.city, a.time_zone, a.website, a.email,
+                     a.phone, a.channels, a.urgent_contact, a.visibility,
+                     tr(a.parent, "name_en") if a.parent else None,
+                     sorted(a.accepted_languages.values_list("code", flat=True))))
+    rows += [("hours", auth(h.authority_id), h.weekday, h.opens, h.closes)
+             for h in OfficeHours.objects.all()]
+    rows += [("designation", auth(d.authority_id), d.provision_id, d.function,
+              tr(d, "scope_note_en"), d.notified_on, d.source) for d in Designation.objects.all()]
+    rows += [("contact", auth(c.authority_id), c.name, c.position, c.phone, c.email,
+              c.visibility, sorted(c.languages.values_list("code", flat=True)))
+             for c in ContactPerson.objects.all()]
+    rows += [("section", s.state_id, s.measure, tr(s, "summary_en"), tr(s, "treaties_en"),
+              tr(s, "costs_en"),
+              s.untoc_legal_basis, s.visibility) for s in ProfileSection.objects.all()]
+    rows += [("item", i.section.measure, i.position, tr(i, "text_en"))
+             for i in ChecklistItem.objects.all()]
+    rows += [("law", law.section.measure, law.title, law.url) for law in LawLink.objects.all()]
+    return sorted(rows, key=repr)
+
+
+def empty_directory() -> None:
+    for model in reversed(MODELS):
+        model._default_manager.all().delete()
+
+
+def enrich(world) -> None:
+    """Fields the world leaves empty: a child authority, a law, languages, a date."""
+    child = Authority.objects.create(
+        state=world.public_authority.state, kind=Authority.Kind.COMPETENT, name="Child office",
+        name_en="Child office", name_ar="مكتب", name_zh_hans="办公室", time_zone="Europe/Paris",
+        parent=world.public_authority, visibility=Visibility.PUBLIC)
+    Designation.objects.filter(authority=world.public_authority).update(notified_on="2004-03-04")
+    world.public_contact.languages.set(world.public_authority.accepted_languages.all())
+    LawLink.objects.create(section=world.public_section, title="Ley; de extradición",
+                           url="https://example.org/ley")
+    assert child.pk
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
+def test_an_export_imported_into_an_empty_directory_gives_the_same_entries(
+        world, secretariat, fmt):
+    enrich(world)
+    client = client_for(secretariat)
+    before = snapshot()
+    data = export(client, fmt)
+    empty_directory()
+    response = upload(client, data, f"directory.{fmt}", reason="restoring")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "errors — nothing was changed" not in html, html
+    assert "Imported" in html
+    assert snapshot() == before
+    authority = Authority.objects.get(name_en="PUBLICAUTH name")
+    assert authority.history.first().history_user == secretariat
+    assert authority.history.first().history_change_reason == "restoring"
+    # The same file again changes nothing: the references found the entries.
+    again = upload(client, export(client, fmt), f"directory.{fmt}").content.decode()
+    assert "0 created, 0 updated" in again
+    assert snapshot() == before
+
+
+def test_a_reimport_updates_entries_and_bumps_their_version(world, focal_point_a):
+    client = client_for(focal_point_a)
+    document = json.loads(export(client, "json"))
+    authority = document["states"][0]["authorities"][0]
+    authority["city"] = "Guadalajara"
+    authority["accepted_languages"] = ["es"]
+    count = Authority.objects.count()
+    version = world.public_authority.version
+    response = upload(client, json.dumps(document).encode(), "d.json")
+    assert "0 created, 1 updated" in response.content.decode()
+    world.public_authority.refresh_from_db()
+    assert world.public_authority.city == "Guadalajara"
+    assert world.public_authority.version == version + 1
+    assert list(world.public_authority.accepted_languages.values_list("code", flat=True)) == [
+        "es"]
+    assert Authority.objects.count() == count
+
+
+def test_new_entries_with_their_own_references_are_created_once(world, editor_a):
+    client = client_for(editor_a)
+    header = "record,state,authority_ref,kind,name_en,name_fr,time_zone,visibility,weekday," \
+             "opens,closes,contact_ref,name\n"
+    data = (header
+            + "authority,MEX,fgr-uit,central,Unidad,Unité,America/Mexico_City,public,,,,,\n"
+            + "office_hours,MEX,fgr-uit,,,,,,mon,08:30,16:00,,\n"
+            + "contact,MEX,fgr-uit,,,,,restricted,,,,lic-perez,Lic. Pérez\n").encode()
+    for _ in range(2):
+        assert "Imported" in upload(client, data, "new.csv").content.decode()
+    authority = Authority.objects.get(name_en="Unidad")
+    assert authority.name_fr == "Unité"
+    assert authority.office_hours.get().opens.hour == 8
+    assert authority.contacts.get().visibility == Visibility.RESTRICTED
+
+
+CSV_HEADER = ("record,state,authority_ref,kind,name_en,time_zone,phone,channels,visibility,"
+              "measure,order,text_en\n")
+
+
+def test_every_error_is_listed_with_its_row_and_column_and_nothing_changes(
+        world, focal_point_a):
+    before = snapshot()
+    data = (CSV_HEADER
+            + "authority,MEX,ok-1,central,Fine,America/Mexico_City,+525555555555,email,public,,,\n"
+            + "authority,MEX,bad-2,central,Bad,Mars/Olympus,555-1234,pigeon,secret,,,\n"
+            + "authority,FRA,fra-3,central,Other State,Europe/Paris,,,public,,,\n"
+            + "authority,MEX,,nonsense,,America/Mexico_City,,,public,,,\n"
+            + "checklist_item,MEX,,,,,,,,torture,x,Item\n").encode()
+    response = upload(client_for(focal_point_a), data, "bad.csv")
+    html = response.content.decode()
+    assert "errors — nothing was changed" in html
+    expected = [
+        (3, "time_zone", "is not a time zone of the IANA database"),
+        (3, "phone", "is not a telephone number"),
+        (3, "channels", "Choose channels from the list."),
+        (3, "visibility", "is not a valid choice"),
+        (4, "state", "This record belongs to FRA"),
+        (5, "authority_ref", "This field is required."),
+        (6, "order", "Write a whole number"),
+    ]
+    for row, column, message in expected:
+        assert f"<td>{row}</td><td><code>{column}</code></td>" in html, (row, column)
+        assert message in html
+    assert "<td><code>authority</code></td><td>3</td>" in html
+    assert not Authority.objects.filter(name_en="Fine").exists()
+    assert snapshot() == before
+
+
+def test_errors_are_in_the_users_language(world, focal_point_a):
+    data = (CSV_HEADER + "authority,MEX,x,central,X,Nowhere/City,,,public,,,\n").encode()
+    response = client_for(focal_point_a).post(
+        "/fr/directory/exchange/import/",
+        {"state": STATE_A, "file": SimpleUploadedFile("bad.csv", data)})
+    html = response.content.decode()
+    assert 'lang="fr"' in html
+    assert "Nowhere/City" in html
+
+
+def test_references_between_records_are_checked(world, focal_point_a):
+    data = (CSV_HEADER.replace("\n", ",contact_ref,name\n")
+            + "contact,MEX,nobody,,,,,,public,,,,c1,Someone\n"
+            + "checklist_item,MEX,,,,,,,,sea,1,Item,,\n").encode()
+    html = upload(client_for(focal_point_a), data, "refs.csv").content.decode()
+    assert "No authority of MEX has the reference “nobody”" in html
+    assert "MEX has no profile section for the measure “sea”" in html
+
+
+def test_json_errors_point_at_their_path(world, focal_point_a):
+    document = {"states": [{"state": "MEX", "authorities": [
+        {"authority_ref": "a", "kind": "central", "name_en": "A", "time_zone": "UTC",
+         "visibility": "public", "contacts": [{"contact_ref": "c", "email": "not-an-address",
+                                               "visibility": "public"}]}]}]}
+    html = upload(client_for(focal_point_a), json.dumps(document).encode(),
+                  "d.json").content.decode()
+    assert "states[0].authorities[0].contacts[0]" in html
+    assert "<code>email</code>" in html and "<code>name</code>" in html
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("d.csv", b"", "The submitted file is empty."),
+    ("d.xlsx", b"record,state\n", "This is not an XLSX spreadsheet."),
+    ("d.csv", b"\x89PNG\r\n\x1a\n\x00\x00", "This is not a text (CSV) file."),
+    ("d.json", b"{not json", "This is not a JSON file."),
+    ("d.pdf", b"%PDF-1.4", "Unknown format “pdf”"),
+    ("d.csv", b"state,name\nMEX,x\n", "The header has no column “record”."),
+    ("d.csv", b"record,state\n", "The file holds no records."),
+    ("d.csv", b"record,state\nbogus,MEX\n", "Unknown record type “bogus”"),
+])
+def test_unreadable_files_get_a_clear_message(world, focal_point_a, name, content, message):
+    before = snapshot()
+    response = upload(client_for(focal_point_a), content, name)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert snapshot() == before
+
+
+def test_an_xlsx_with_one_sheet_per_record_type_is_read(world, focal_point_a):
+    data = export(client_for(focal_point_a), "xlsx")
+    workbook = load_workbook(io.BytesIO(data))
+    assert workbook.sheetnames == ["authority", "office_hours", "designation", "contact",
+                                   "profile_section", "checklist_item", "law_link"]
+    sheet = workbook["authority"]
+    sheet.append(["MEX", "new-ref", "", "central", "", "", "New one"])
+    out = io.BytesIO()
+    workbook.save(out)
+    html = upload(client_for(focal_point_a), out.getvalue(), "d.xlsx").content.decode()
+    assert "<code>time_zone</code>" in html and "<code>visibility</code>" in html
+    assert "<td>4</td>" in html  # header, two authorities, then the new row
+
+
+def test_a_check_only_import_changes_nothing_and_says_what_would_change(world, focal_point_a):
+    data = (CSV_HEADER + "authority,MEX,n1,central,New,UTC,,,public,,,\n").encode()
+    html = upload(client_for(focal_point_a), data, "d.csv",
+                  check_only="on").content.decode()
+    assert "Importing it would create 1, update 0" in html
+    assert not Authority.objects.filter(name_en="New").exists()
+
+
+@pytest.mark.parametrize("persona_name", ["practitioner_a", "focal_point_b"])
+def test_others_cannot_import_for_the_state(world, request, persona_name):
+    user = request.getfixturevalue(persona_name)
+    data = (CSV_HEADER + "authority,MEX,n1,central,New,UTC,,,public,,,\n").encode()
+    response = upload(client_for(user), data, "d.csv")
+    if persona_name == "practitioner_a":
+        assert response.status_code == 404
+        assert client_for(user).get(IMPORT).status_code == 404
+    else:  # a focal point of France may import only for France
+        assert "Select a valid choice" in response.content.decode()
+    assert not Authority.objects.filter(name_en="New").exists()
+
+
+def test_anonymous_visitors_cannot_import(world, client):
+    assert client.get(IMPORT).status_code == 404
+
+
+def test_the_secretariat_imports_every_states_records_at_once(world, secretariat):
+    data = (CSV_HEADER + "authority,MEX,m1,central,Mex one,UTC,,,public,,,\n"
+            + "authority,FRA,f1,central,Fra one,Europe/Paris,,,public,,,\n").encode()
+    html = upload(client_for(secretariat), data, "d.csv", state="all").content.decode()
+    assert "2 created" in html
+    assert Authority.objects.get(name_en="Fra one").state.code == "FRA"
+
+
+def test_import_requires_the_second_factor(world, reference_data):
+    from tests.personas import make_person
+
+    focal = make_person("no-totp@example.org", state=STATE_A, role="focal_point",
+                        second_factor=False)
+    response = client_for(focal).get(IMPORT)
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("persona_name", ["anonymous", "practitioner_a", "focal_point_b"])
+def test_the_full_edition_is_refused_to_those_who_may_not_export_it(world, request,
+                                                                    persona_name):
+    user = None if persona_name == "anonymous" else request.getfixturevalue(persona_name)
+    response = client_for(user).get(EXPORT, {"state": STATE_A, "format": "json",
+                                             "edition": "full"})
+    assert "You may export only the public entries of this State." in response.content.decode()
+    public = export(client_for(user), "json", edition="public").decode()
+    assert "PUBLICAUTH" in public and "SECRET" not in public
+
+
+def test_the_export_page_offers_states_formats_and_editions(world, client):
+    html = client.get(EXPORT).content.decode()
+    assert "Mexico (MEX)" in html and "XLSX" in html and "Public entries only" in html
+    assert "Every State" not in html
+
+
+def test_the_secretariat_exports_every_state(world, secretariat):
+    make_world(world.public_authority.state.__class__.objects.get(code="FRA"))
+    data = export(client_for(secretariat), "json", state="all")
+    codes = [s["state"] for s in json.loads(data)["states"]]
+    assert codes == ["FRA", "MEX"]
+
+
+def test_the_pages_run_a_bounded_number_of_queries(world, focal_point_a,
+                                                   django_assert_max_num_queries):
+    client = client_for(focal_point_a)
+    with django_assert_max_num_queries(8):
+        client.get(EXPORT)
+    with django_assert_max_num_queries(20):
+        export(client, "csv")
+
+
+def _many_authorities(count: int) -> bytes:
+    rows = [CSV_HEADER.replace("\n", ",contact_ref,name,weekday,opens,closes\n")]
+    for n in range(count):
+        rows.append(f"authority,MEX,bulk-{n},central,Bulk {n},UTC,,,public,,,,,,,,\n")
+        rows.append(f"contact,MEX,bulk-{n},,,,,,restricted,,,,c-{n},Person {n},,,\n")
+        rows.append(f"office_hours,MEX,bulk-{n},,,,,,,,,,,,mon,09:00,17:00\n")
+    return "".join(rows).encode()
+
+
+@pytest.mark.parametrize("count", [5, 200])
+def test_an_import_runs_the_same_queries_whatever_its_size(world, focal_point_a, count,
+                                                           django_assert_max_num_queries):
+    client = client_for(focal_point_a)
+    with django_assert_max_num_queries(60):
+        html = upload(client, _many_authorities(count), "many.csv").content.decode()
+    assert f"{count * 3} created" in html
+    with django_assert_max_num_queries(60):  # and again, all found, nothing changed
+        html = upload(client, _many_authorities(count), "many.csv").content.decode()
+    assert "0 created, 0 updated" in html
+
+
+def test_the_commands_export_and_import(world, tmp_path, capsys):
+    path = tmp_path / "mex.xlsx"
+    call_command("export_directory", "--state", "mex", "--format", "xlsx", "--edition",
+                 "full", "--output", str(path))
+    sheet = load_workbook(path)["authority"]
+    assert "SECRETAUTH name" in [cell.value for row in sheet.iter_rows() for cell in row]
+    call_command("import_directory", str(path), "--state", "MEX", "--check")
+    assert "would import: 0 created" in capsys.readouterr().out
+    bad = Workbook()
+    bad.active.title = "authority"
+    bad.active.append(["state", "authority_ref"])
+    bad.active.append(["MEX", "x"])
+    bad.save(tmp_path / "bad.xlsx")
+    with pytest.raises(CommandError, match="error"):
+        call_command("import_directory", str(tmp_path / "bad.xlsx"), "--state", "MEX")
+    assert "authority, row 2, column kind: This field is required." in capsys.readouterr().err
