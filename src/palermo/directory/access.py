@@ -27,8 +27,8 @@ def sees_restricted(user: Any) -> bool:
         return True
     cached = getattr(user, "_palermo_sees_restricted", None)
     if cached is None:
-        cached = user.memberships.exists()
-        user._palermo_sees_restricted = cached
+        _read_roles(user)  # one query answers this and may_edit_state
+        cached = user._palermo_sees_restricted
     return bool(cached)
 
 
@@ -89,9 +89,15 @@ def may_edit_state(user: Any, state: Any) -> bool:
         return False
     editable = getattr(user, "_palermo_edits_states", None)
     if editable is None:
-        roles = list(user.memberships.values_list("state_id", "role"))
-        editable = {state_id for state_id, role in roles if role in EDITING_ROLES}
-        user._palermo_edits_states = editable
-        user._palermo_sees_restricted = bool(roles)
+        editable = _read_roles(user)
     state_id = state if isinstance(state, int) else state.pk
     return state_id in editable
+
+
+def _read_roles(user: Any) -> set[int]:
+    """Read the user's roles once: whether they see restricted entries, which States they edit."""
+    roles = list(user.memberships.values_list("state_id", "role"))
+    editable = {state_id for state_id, role in roles if role in EDITING_ROLES}
+    user._palermo_edits_states = editable
+    user._palermo_sees_restricted = bool(roles)
+    return editable

@@ -74,7 +74,6 @@ class EntryForm(forms.ModelForm):
     # Fields (by name) whose widget lists reference rows: the view fills their querysets.
     m2m_fields: tuple[str, ...] = ()
     required_fields: tuple[str, ...] = ()
-    formfield_callback = https_urls
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -123,6 +122,7 @@ class AuthorityForm(EntryForm):
 
     class Meta:
         model = Authority
+        formfield_callback = https_urls
         fields = AUTHORITY_FIELDS
         widgets = {"street_address": forms.Textarea(attrs={"rows": 3}),
                    "postal_address": forms.Textarea(attrs={"rows": 3})}
@@ -203,10 +203,10 @@ class ChecklistItemForm(forms.ModelForm):
 
 
 class LawLinkForm(forms.ModelForm):
-    formfield_callback = https_urls
 
     class Meta:
         model = LawLink
+        formfield_callback = https_urls
         fields = ["title", "url"]
 
 
@@ -224,6 +224,7 @@ class ResourceForm(EntryForm):
 
     class Meta:
         model = Resource
+        formfield_callback = https_urls
         fields = RESOURCE_FIELDS
 
 
