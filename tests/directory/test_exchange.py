@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
 from palermo.core.models import Visibility
+from palermo.directory.exchange.schema import RECORD_TYPES
 from palermo.directory.models import (
     Authority,
     ChecklistItem,
@@ -317,6 +319,8 @@ def test_the_pages_run_a_bounded_number_of_queries(world, focal_point_a,
     client = client_for(focal_point_a)
     with django_assert_max_num_queries(8):
         client.get(EXPORT)
+    with django_assert_max_num_queries(8):
+        assert client.get(IMPORT).status_code == 200
     with django_assert_max_num_queries(20):
         export(client, "csv")
 
@@ -358,3 +362,31 @@ def test_the_commands_export_and_import(world, tmp_path, capsys):
     with pytest.raises(CommandError, match="error"):
         call_command("import_directory", str(tmp_path / "bad.xlsx"), "--state", "MEX")
     assert "authority, row 2, column kind: This field is required." in capsys.readouterr().err
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "directory-exchange.md"
+
+
+def _block(language: str) -> str:
+    text = DOCS.read_text()
+    start = text.index(f"```{language}\n") + len(language) + 4
+    return text[start:text.index("```", start)]
+
+
+@pytest.mark.parametrize(("language", "name"), [("csv", "example.csv"),
+                                                ("json", "example.json")])
+def test_the_documented_examples_import_as_they_stand(reference_data, focal_point_a,
+                                                      language, name):
+    html = upload(client_for(focal_point_a), _block(language).encode(), name).content.decode()
+    assert "nothing was changed" not in html, html
+    authority = Authority.objects.get(name_en="International Affairs Unit")
+    assert authority.office_hours.get().opens.hour == 9
+    assert authority.designations.get().function == "receive_mla"
+
+
+def test_every_field_of_the_format_is_documented(reference_data):
+    text = DOCS.read_text()
+    for record in RECORD_TYPES.values():
+        assert f"**{record.name}**" in text
+        for schema_field in record.fields:
+            assert f"`{schema_field.name}" in text, schema_field.name
