@@ -16,6 +16,9 @@ ENDPOINTS = [
     "/api/v1/instruments", "/api/v1/instruments/untoc", "/api/v1/authorities",
     "/api/v1/authorities?state=mex&page_size=1", "/api/v1/authorities.csv",
     "/api/v1/authorities/{public}", "/api/v1/states/mex/profile",
+    "/api/v1/authorities?q=mexique&function=receive_mla",
+    "/api/v1/finder?requesting=FRA&requested=MEX&measure=mla-f&urgent=true",
+    "/api/v1/finder?requesting=FRA&requested=MEX&measure=extradition",
 ]
 
 

@@ -8,6 +8,7 @@ EXPECTED_PATHS = {
     "/api/v1/states", "/api/v1/states/{code}", "/api/v1/states/{code}/participation",
     "/api/v1/states/{code}/profile", "/api/v1/instruments", "/api/v1/instruments/{code}",
     "/api/v1/authorities", "/api/v1/authorities.csv", "/api/v1/authorities/{id}",
+    "/api/v1/finder",
 }
 
 

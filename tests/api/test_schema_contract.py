@@ -87,7 +87,7 @@ def check_every_operation(world: Any, practitioner_a: Any) -> None:
         if isinstance(result, Err):
             raise result.err()
         operations.append(result.ok())
-    assert len(operations) == 9
+    assert len(operations) == 10
     for cookies, headers in (({}, {}), (insider, {}), ({}, token)):
         for operation in operations:
             has_parameters = bool(len(operation.path_parameters) + len(operation.query))
@@ -101,6 +101,12 @@ def check_every_operation(world: Any, practitioner_a: Any) -> None:
                         operation.as_strategy(path_parameters={"id": pk}), cookies, headers, 1)
                     hidden = pk == world.restricted_authority.pk and not (cookies or headers)
                     assert set(statuses) == {404 if hidden else 200}, (pk, cookies, headers)
+            if operation.path.endswith("/finder"):
+                for measure in ("mla-f", "extradition", "sea"):
+                    statuses = run_operation(operation.as_strategy(query={
+                        "requesting": "FRA", "requested": "MEX", "measure": measure,
+                        "urgent": True}), cookies, headers, 1)
+                    assert set(statuses) == {200}, (measure, cookies, headers)
             if "{code}" in operation.path:
                 code = "untoc" if "instruments" in operation.path else "mex"
                 run_operation(operation.as_strategy(path_parameters={"code": code}),

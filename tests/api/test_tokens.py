@@ -194,3 +194,15 @@ def test_a_token_of_a_disabled_account_is_refused(world, practitioner_a):
     response = Client().get("/api/v1/authorities", **bearer(secret))
     assert response.status_code == 401
     assert response.json()["detail"] == "The account this API token belongs to is disabled."
+
+
+def test_a_token_request_starts_no_session(world, practitioner_a):
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+
+    secret = create(client_for(practitioner_a))
+    sessions = Session.objects.count()
+    response = Client().get("/api/v1/authorities", **bearer(secret))
+    assert response.status_code == 200
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert Session.objects.count() == sessions

@@ -49,6 +49,20 @@ def channels(world) -> dict[str, tuple[str, list[str], list[str]]]:
         "API CSV export": ("/api/v1/authorities.csv?state=mex", ["PUBLICAUTH"],
                            ["SECRETAUTH"]),
         "API not found": ("/api/v1/authorities/999999", [], []),
+        "API list by q with facets": ("/api/v1/authorities?q=mexique", ["PUBLICAUTH"],
+                                      ["SECRETAUTH"]),
+        "API list: only the restricted authority matches q": (
+            "/api/v1/authorities?q=ecretauth", [], ["SECRETAUTH"]),
+        "API list: facets that select the restricted authority": (
+            "/api/v1/authorities?q=mexique&function=extradition&group=GRULAC&instrument=untoc",
+            [], ["SECRETAUTH"]),
+        "API CSV export by q": ("/api/v1/authorities.csv?q=mexique&language=es", ["PUBLICAUTH"],
+                                ["SECRETAUTH"]),
+        "API finder": ("/api/v1/finder?requesting=FRA&requested=MEX&measure=mla-f&urgent=true",
+                       ["PUBLICAUTH", "PUBLICPROFILE"], []),
+        "API finder, restricted authority and profile": (
+            "/api/v1/finder?requesting=FRA&requested=MEX&measure=extradition", [],
+            ["SECRETAUTH", "SECRETPROFILE"]),
         # The search page echoes its query, so no query names a restricted marker whole.
         "search: the State's name": ("/en/directory/search/?q=Mexique", ["PUBLICAUTH"],
                                      ["SECRETAUTH"]),
@@ -76,6 +90,9 @@ CHANNEL_NAMES = [
     "reference State page", "not found page", "API authorities list",
     "API authorities list by text", "API public authority", "API restricted authority",
     "API State profile", "API CSV export", "API not found",
+    "API list by q with facets", "API list: only the restricted authority matches q",
+    "API list: facets that select the restricted authority", "API CSV export by q",
+    "API finder", "API finder, restricted authority and profile",
     "search: the State's name", "search: only the restricted authority matches",
     "search: the restricted authority's function",
     "search: facets that select the restricted authority", "search: everything, with facet counts",
@@ -180,3 +197,27 @@ def test_the_full_export_reaches_only_the_states_own_people(world, persona, fmt)
         assert "PUBLICAUTH" in body
     else:
         assert "secret" not in body.lower().replace("secretar", ""), name
+
+
+API_CHANNELS = [name for name in CHANNEL_NAMES if name.startswith("API ")]
+
+
+@pytest.mark.parametrize("channel", API_CHANNELS)
+def test_a_token_reaches_exactly_what_its_owners_session_reaches(world, persona, channel):
+    """The API with a personal token (no session): each persona's own token; the anonymous
+    persona has none, and a wrong token is refused (401) without a marker of either kind."""
+    from django.test import Client
+
+    from palermo.api.services import token_create
+
+    name, user = persona
+    url, public_markers, restricted_markers = channels(world)[channel]
+    secret = token_create(user=user, name="leak matrix")[1] if user else "palermo_" + "0" * 43
+    response = Client().get(url, HTTP_AUTHORIZATION=f"Bearer {secret}")
+    body = response.content.decode()
+    if user is None:
+        assert response.status_code == 401, channel
+        assert "SECRET" not in body and "PUBLIC" not in body, channel
+        return
+    for marker in [*public_markers, *restricted_markers]:
+        assert marker in body, f"{channel}: {marker} missing for {name}'s token"

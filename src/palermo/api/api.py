@@ -9,8 +9,8 @@ from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 from ninja.renderers import JSONRenderer
 
-from . import directory, reference
-from .auth import BearerToken, Session, TokenRefused
+from . import directory, finder, reference
+from .auth import BearerToken, Session, TokenRefused, token_scope
 from .conditional import conditional
 
 DESCRIPTION = """\
@@ -71,7 +71,9 @@ api = PalermoAPI(
 )
 api.add_router("", reference.router)
 api.add_router("", directory.router)
+api.add_router("", finder.router)
 api.add_decorator(conditional, mode="view")
+api.add_decorator(token_scope, mode="view")  # the outermost: see its docstring
 
 
 @api.exception_handler(Http404)

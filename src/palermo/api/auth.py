@@ -9,10 +9,12 @@ with 401 and a sentence saying why: it never falls back to anonymous, which woul
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 from django.utils.translation import gettext
 from ninja.security import HttpBearer
 
@@ -72,3 +74,19 @@ class Session:
 
     def __call__(self, request: HttpRequest) -> bool:
         return True
+
+
+def token_scope(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """A token's owner is the user for the operation only (``api.add_decorator(..., "view")``,
+    added last so that it wraps the others): the middleware that runs after the API sees the
+    session's user again, so a token request never starts or refreshes a session."""
+
+    @wraps(run)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        session_user = request.user
+        try:
+            return run(request, *args, **kwargs)
+        finally:
+            request.user = session_user
+
+    return wrapper

@@ -46,6 +46,10 @@ ChannelCode = Literal["post", "email", "fax", "diplomatic", "interpol", "direct"
 MeasureCode = Literal["mla", "extradition", "transfer", "confiscation", "sea"]
 VisibilityCode = Literal["public", "restricted"]
 LegalBasisCode = Literal["yes", "no", "treaty"]
+FinderMeasureCode = Literal["mla-a", "mla-b", "mla-c", "mla-d", "mla-e", "mla-f", "mla-g",
+                            "mla-h", "mla-i", "extradition", "transfer", "confiscation", "sea"]
+PartyStatus = Literal["both_parties", "requested_not_recorded", "requesting_not_recorded",
+                      "neither_recorded"]
 DualCriminalityCode = Literal["required", "not_required", "coercive"]
 ParticipationAction = Literal["r", "a", "A", "AA", "d", "c"]
 ParticipationStatus = Literal["party", "signatory", "unknown"]
@@ -322,3 +326,110 @@ class StateProfileOut(Schema):
     sections: list[ProfileSectionOut] = Field(
         description="The sections you may see, in the order mla, extradition, transfer, "
                     "confiscation, sea.")
+
+
+# Finder ------------------------------------------------------------------------------------
+
+
+class FinderMeasureOut(Schema):
+    code: FinderMeasureCode
+    kind: MeasureCode = Field(description="The measure of the State profiles it belongs to.")
+    label: Names
+    treaty_citation: str | None = Field(description='For mla-a … mla-i: "art. 18(3)(f)" …')
+    treaty_text: str | None = Field(
+        description="For mla-a … mla-i: the Convention's own words (English, the text held).")
+
+
+class FinderDesignationOut(Schema):
+    instrument: str
+    provision: str
+    citation: str
+    function: FunctionCode
+
+
+class FinderAuthorityOut(Schema):
+    id: int
+    kind: AuthorityKind
+    name: Names
+    acronym: str | None
+    city: str | None
+    street_address: str | None
+    postal_address: str | None
+    website: str | None
+    email: str | None
+    phone: str | None = Field(description="E.164.")
+    fax: str | None = Field(description="E.164.")
+    channels: list[ChannelCode] = Field(description="Channels accepted for requests.")
+    originals_required: bool
+    urgent_channel: ChannelCode | None
+    urgent_contact: str | None = Field(description="Reachable 24 hours a day, 7 days a week.")
+    languages: list[LanguageOut] = Field(description="Languages accepted for requests.")
+    designations: list[FinderDesignationOut]
+    visibility: VisibilityCode
+    is_demo: bool
+    updated_at: dt.datetime
+
+
+class FinderLegalBasisOut(Schema):
+    instrument: InstrumentRef
+    status: PartyStatus = Field(
+        description="both_parties: both States are recorded as parties on today's date; "
+                    "otherwise which State is not recorded as a party (participation may simply "
+                    "not be recorded yet: not a statement that it is not a party).")
+    available: bool = Field(description="Both States are recorded as parties today.")
+    requesting_party_since: dt.date | None
+    requested_party_since: dt.date | None
+
+
+class FinderProfileOut(Schema):
+    untoc_legal_basis: LegalBasisCode | None = Field(
+        description="Whether the requested State accepts the Convention as a legal basis.")
+    dual_criminality: DualCriminalityCode | None
+    treaties: Names = Field(description="Bilateral and regional treaties in force.")
+    summary: Names = Field(description="Legal and procedural requirements.")
+    urgent_procedure: Names
+    costs: Names
+    visibility: VisibilityCode
+    is_demo: bool
+    updated_at: dt.datetime
+
+
+class TreatyItemOut(Schema):
+    letter: str
+    text: str
+
+
+class FinderContentsOut(Schema):
+    citation: str = Field(description='"art. 18(15)".')
+    language: Literal["en"] = Field(description="The language of the quoted treaty text.")
+    items: list[TreatyItemOut]
+
+
+class FinderOut(Schema):
+    requesting: StateRef
+    requested: StateRef
+    measure: FinderMeasureOut
+    urgent: bool
+    authorities: list[FinderAuthorityOut] = Field(
+        description="The authorities of the requested State designated for this, that you "
+                    "may see: the one to address first (central authorities before competent "
+                    "ones).")
+    channels: list[ChannelCode] = Field(description="Channels the first authority accepts.")
+    originals_required: bool | None = Field(
+        description="The first authority wants originals after electronic copies.")
+    urgent_channel: ChannelCode | None
+    urgent_contact: str | None
+    languages: list[LanguageOut] = Field(
+        description="Languages accepted: the first authority's, then the profile's.")
+    legal_bases: list[FinderLegalBasisOut] = Field(
+        description="The instruments that may apply to this measure.")
+    profile: FinderProfileOut | None = Field(
+        description="The requested State's profile for this measure, if published and "
+                    "visible to you (its laws: GET /states/{code}/profile).")
+    contents: FinderContentsOut | None = Field(
+        description="What a request for mutual legal assistance must contain (art. 18(15)); "
+                    "null for other measures.")
+    checklist: list[ChecklistItemOut] = Field(
+        description="What the requested State also requires.")
+    missing: list[Names] = Field(description="What the directory does not know yet.")
+    shows_demo: bool = Field(description="The answer includes fictional demonstration entries.")
