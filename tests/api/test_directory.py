@@ -337,3 +337,32 @@ def test_writing_is_not_offered(world, practitioner_a):
     client = client_for(practitioner_a)
     assert client.post("/api/v1/authorities").status_code == 405
     assert client.delete(f"/api/v1/authorities/{world.public_authority.pk}").status_code == 405
+
+
+def test_a_state_profile_covers_every_measure_in_order(world, secretariat):
+    from palermo.directory.models import Measure
+    from tests.directory.factories import make_section
+
+    for measure in (Measure.SEA, Measure.TRANSFER, Measure.CONFISCATION):
+        make_section(world.public_authority.state, measure, f"PROFILE{measure}",
+                     Visibility.PUBLIC)
+    section = world.public_section
+    section.languages.set(Language.objects.filter(code__in=["es", "en"]))
+    section.channels = ["diplomatic", "email"]
+    section.dual_criminality = "coercive"
+    section.alternative_arrangements_en = "Reciprocity"
+    section.save()
+    body = client_for(secretariat).get("/api/v1/states/mex/profile").json()
+    assert [s["measure"] for s in body["sections"]] == [
+        "mla", "extradition", "transfer", "confiscation", "sea"]
+    mla = body["sections"][0]
+    assert set(mla) == {
+        "measure", "untoc_legal_basis", "dual_criminality", "languages", "channels", "summary",
+        "treaties", "alternative_arrangements", "urgent_procedure", "costs", "checklist", "laws",
+        "visibility", "is_demo", "updated_at"}
+    assert mla["channels"] == ["diplomatic", "email"] and mla["dual_criminality"] == "coercive"
+    assert sorted(language["code"] for language in mla["languages"]) == ["en", "es"]
+    assert mla["alternative_arrangements"]["en"] == "Reciprocity"
+    assert mla["urgent_procedure"]["en"] == "PUBLICPROFILE urgent"
+    assert mla["costs"]["en"] == "PUBLICPROFILE costs"
+    assert body["sections"][4]["summary"]["en"] == "PROFILEsea summary"
