@@ -151,6 +151,7 @@ def test_new_entries_with_their_own_references_are_created_once(world, editor_a)
     assert authority.name_fr == "Unité"
     assert authority.office_hours.get().opens.hour == 8
     assert authority.contacts.get().visibility == Visibility.RESTRICTED
+    assert "Unidad" in client.get("/en/directory/search/?q=unidad").content.decode()
 
 
 CSV_HEADER = ("record,state,authority_ref,kind,name_en,time_zone,phone,channels,visibility,"
@@ -225,6 +226,11 @@ def test_json_errors_point_at_their_path(world, focal_point_a):
     ("d.csv", b"state,name\nMEX,x\n", "The header has no column “record”."),
     ("d.csv", b"record,state\n", "The file holds no records."),
     ("d.csv", b"record,state\nbogus,MEX\n", "Unknown record type “bogus”"),
+    ("d.csv", b"record,name_en\nauthority,\"" + b"x" * 200_000 + b"\"\n",
+     "The CSV file cannot be read"),
+    ("d.json", b"[1, 2]", "must be an object with a list “states”"),
+    ("d.json", b'{"states": [{"state": "MEX", "authorities": {"a": 1}}, 7]}',
+     "Expected a list."),
 ])
 def test_unreadable_files_get_a_clear_message(world, focal_point_a, name, content, message):
     before = snapshot()
@@ -390,3 +396,24 @@ def test_every_field_of_the_format_is_documented(reference_data):
         assert f"**{record.name}**" in text
         for schema_field in record.fields:
             assert f"`{schema_field.name}" in text, schema_field.name
+
+
+def test_dates_and_times_typed_into_a_spreadsheet_are_read(world, focal_point_a):
+    import datetime as dt
+
+    workbook = Workbook()
+    hours = workbook.active
+    hours.title = "office_hours"
+    hours.append(["state", "authority_ref", "weekday", "opens", "closes"])
+    hours.append(["MEX", f"A{world.public_authority.pk}", "Tue", dt.time(8), dt.time(15, 30)])
+    designations = workbook.create_sheet("designation")
+    designations.append(["state", "authority_ref", "instrument", "provision", "function",
+                         "notified_on"])
+    designations.append(["MEX", f"A{world.public_authority.pk}", "UNTOC", "art-18-13",
+                         "receive_mla", dt.datetime(2005, 1, 31)])
+    out = io.BytesIO()
+    workbook.save(out)
+    html = upload(client_for(focal_point_a), out.getvalue(), "typed.xlsx").content.decode()
+    assert "1 created, 1 updated" in html, html
+    assert world.public_authority.office_hours.get(weekday=1).closes == dt.time(15, 30)
+    assert world.public_authority.designations.get().notified_on == dt.date(2005, 1, 31)

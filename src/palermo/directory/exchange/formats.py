@@ -169,6 +169,13 @@ def read_csv(data: bytes) -> tuple[list[Record], list[ReadError]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FormatError(_("The file is not encoded in UTF-8.")) from exc
+    try:
+        return _read_csv_text(text)
+    except csv.Error as exc:  # a cell longer than the csv module takes, a stray quote …
+        raise FormatError(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from exc
+
+
+def _read_csv_text(text: str) -> tuple[list[Record], list[ReadError]]:
     reader = csv.DictReader(io.StringIO(text))
     header = [name.strip() for name in (reader.fieldnames or [])]
     if "record" not in header:

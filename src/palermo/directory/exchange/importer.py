@@ -326,7 +326,9 @@ def _check_designation(checker: _Checker, record: Record, state: State | None,
     before = len(checker.errors)
     instrument = typed["instrument"].lower()
     provision = checker.context.provisions.get((instrument, typed["provision"].lower()))
-    if instrument not in checker.context.instruments:
+    if not instrument or not typed["provision"]:
+        provision = None  # already reported as required
+    elif instrument not in checker.context.instruments:
         checker.error(record, "instrument", _("No instrument has the code “%(code)s”.")
                       % {"code": typed["instrument"]})
     elif provision is None:

@@ -123,8 +123,8 @@ def to_cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, list | tuple):
         return ";".join(str(item) for item in value)
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
+    if isinstance(value, dt.datetime):  # a spreadsheet's date cell is a datetime at midnight
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.time):
         return value.strftime("%H:%M")
     if isinstance(value, dt.date):

@@ -32,11 +32,13 @@ def export(request: HttpRequest) -> HttpResponse:
 
 @second_factor_required
 def import_view(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    posted = request.method == "POST"
+    form = ImportForm(request.POST if posted else None, request.FILES if posted else None,
+                      user=request.user)
     if not form.states:
         raise Http404
     result = None
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         result = importer.import_file(
             data=form.cleaned_data["file"].read(), fmt=form.file_format(), user=request.user,
             state=form.chosen_state(), dry_run=form.cleaned_data["check_only"],
