@@ -94,6 +94,11 @@ def test_the_page_works_in_arabic(practitioner_a):
     assert 'dir="rtl"' in html and 'action="/ar/api-tokens/"' in html
 
 
+def test_the_profile_page_links_to_the_tokens(practitioner_a):
+    html = client_for(practitioner_a).get("/en/account/me/").content.decode()
+    assert 'href="/en/api-tokens/"' in html
+
+
 def test_a_token_reads_the_api_as_its_owner(world, practitioner_a):
     secret = create(client_for(practitioner_a))
     api = Client()  # no session: the token alone
@@ -206,3 +211,40 @@ def test_a_token_request_starts_no_session(world, practitioner_a):
     assert response.status_code == 200
     assert settings.SESSION_COOKIE_NAME not in response.cookies
     assert Session.objects.count() == sessions
+
+
+def test_whoever_needs_a_second_factor_sets_it_up_before_creating_a_token(world):
+    from palermo.accounts.models import Membership
+    from palermo.accounts.services import membership_grant
+
+    focal_point = user_ensure(email="new-focal@example.org", password="x" * 20)
+    membership_grant(user=focal_point, state=world.public_authority.state,
+                     role=Membership.Role.FOCAL_POINT)
+    client = client_for(focal_point)
+    response = client.post(PAGE, {"name": "no second factor"})
+    assert response.status_code == 302 and "/2fa/" in response["Location"]
+    assert not ApiToken.objects.exists()
+
+
+def test_a_second_factor_is_no_condition_for_revoking(world, practitioner_a):
+    from palermo.accounts.models import Membership
+    from palermo.accounts.services import membership_grant
+
+    token, _secret = token_create(user=practitioner_a, name="old")
+    membership_grant(user=practitioner_a, state=world.public_authority.state,
+                     role=Membership.Role.EDITOR)  # now needs a second factor it lacks
+    client_for(practitioner_a).post(f"/en/api-tokens/{token.pk}/revoke/")
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_the_page_runs_a_bounded_number_of_queries(practitioner_a, secretariat,
+                                                   django_assert_max_num_queries):
+    for user in (practitioner_a, secretariat):
+        for number in range(10):
+            token_create(user=user, name=f"token {number}")
+        client = client_for(user)
+        with django_assert_max_num_queries(8):
+            assert client.get(PAGE).status_code == 200
+        with django_assert_max_num_queries(12):  # the list, plus the checks of the write
+            assert client.post(PAGE, {"name": "one more"}).status_code == 200

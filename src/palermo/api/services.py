@@ -6,6 +6,7 @@ import datetime as dt
 import secrets
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -22,8 +23,9 @@ LAST_USED_PRECISION = dt.timedelta(minutes=1)
 @transaction.atomic
 def token_create(*, user: Any, name: str) -> tuple[ApiToken, str]:
     """A new token for ``user``, and its secret: shown once, never stored."""
-    active = tokens_of(user).select_for_update().filter(revoked_at__isnull=True)
-    if active.count() >= MAX_ACTIVE_TOKENS:
+    # Lock the owner: two creations at once must not both pass the count.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).values("pk").first()
+    if tokens_of(user).filter(revoked_at__isnull=True).count() >= MAX_ACTIVE_TOKENS:
         raise ValidationError(ngettext(
             "You already have %(count)d active token; revoke one before creating another.",
             "You already have %(count)d active tokens; revoke one before creating another.",

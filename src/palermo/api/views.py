@@ -11,15 +11,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from palermo.accounts.guards import second_factor_required
+
 from . import selectors, services
 from .forms import TokenForm
 
 
 @never_cache
 @login_required
+@second_factor_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
-    """The list and the form; a successful POST shows the new token, once, in its answer."""
+    """The list and the form; a successful POST shows the new token, once, in its answer.
+
+    A token outlives the session, so whoever must sign in with a second factor sets it up
+    before creating one. Revoking is never held back."""
     form = TokenForm(request.POST or None)
     created, secret = None, ""
     if request.method == "POST" and form.is_valid():
