@@ -109,7 +109,7 @@ class Names:
                 continue
             queryset: Any = model._default_manager.all()
             if model is Provision:
-                queryset = queryset.select_related(*DESIGNATION_RELATED)
+                queryset = queryset.select_related("instrument", "article__instrument", "paragraph")
             self.found[model] = queryset.in_bulk(list(keys))
         self.wanted.clear()
 

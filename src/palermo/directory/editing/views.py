@@ -47,12 +47,14 @@ def _state(user: Any, code: str | None) -> State | None:
     return state
 
 
-def _entry(user: Any, kind: Kind, code: str | None, pk: int) -> tuple[State | None, Any]:
+def _entry(user: Any, kind: Kind, code: str | None, pk: int,
+           *, prefetch: bool = True) -> tuple[State | None, Any]:
     """The entry and its State, when the user may edit that State; else 404."""
     if (kind.state_path is None) != (code is None):
         raise Http404
     queryset: Any = kind.model._default_manager.select_related(*kind.select_related)
-    queryset = queryset.prefetch_related(*kind.prefetch)
+    if prefetch:
+        queryset = queryset.prefetch_related(*kind.prefetch)
     if kind.state_path is not None:
         queryset = queryset.filter(**{f"{kind.state_path}__code": str(code).upper()})
     entry = queryset.filter(pk=pk).first()
@@ -288,7 +290,7 @@ def entry_edit(request: HttpRequest, kind: str, pk: int, code: str | None = None
 def entry_delete(request: HttpRequest, kind: str, pk: int,
                  code: str | None = None) -> HttpResponse:
     entry_kind = _kind(kind)
-    state, entry = _entry(request.user, entry_kind, code, pk)
+    state, entry = _entry(request.user, entry_kind, code, pk, prefetch=False)
     stale = False
     if request.method == "POST":
         form = DeleteForm(request.POST)
@@ -330,21 +332,38 @@ class Version:
     is_current: bool
 
 
-def _record_values(kind: Kind, record: Any) -> dict[str, Any]:
+def _m2m_of_records(kind: Kind, records: list[Any]) -> dict[str, dict[int, list[int]]]:
+    """The many-to-many values kept with each historical record: one query per field."""
+    result: dict[str, dict[int, list[int]]] = {}
+    for name in kind.m2m:
+        by_record: dict[int, list[int]] = {record.history_id: [] for record in records}
+        if records:
+            rows = getattr(records[0], name).model  # the table of this field's history
+            target: Any = kind.model._meta.get_field(name).related_model
+            column = f"{target._meta.model_name}_id"
+            for history_id, key in rows.objects.filter(history__in=records).values_list(
+                    "history_id", column):
+                by_record[history_id].append(key)
+        result[name] = {key: sorted(values) for key, values in by_record.items()}
+    return result
+
+
+def _record_values(kind: Kind, record: Any, m2m: dict[str, dict[int, list[int]]]
+                   ) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name in kind.plain_fields:
         f: Any = kind.model._meta.get_field(name)
         values[name] = getattr(record, f.attname)
     for name in kind.m2m:
-        target = kind.model._meta.get_field(name).related_model._meta.model_name  # type: ignore[union-attr]
-        values[name] = sorted(getattr(row, f"{target}_id") for row in getattr(record, name).all())
+        values[name] = m2m[name][record.history_id]
     return values
 
 
 def _versions(kind: Kind, entry: Any) -> list[Version]:
-    records = list(entry.history.select_related("history_user").prefetch_related(*kind.m2m)
+    records = list(entry.history.select_related("history_user")
                    .order_by("history_date", "history_id"))
-    values = [_record_values(kind, record) for record in records]
+    m2m = _m2m_of_records(kind, records)
+    values = [_record_values(kind, record, m2m) for record in records]
     names = Names()
     want_names(kind.model, names, [*kind.plain_fields, *kind.m2m], values)
     names.load()
@@ -383,7 +402,7 @@ def entry_history(request: HttpRequest, kind: str, pk: int, code: str | None = N
     entry_kind = _kind(kind)
     if not entry_kind.has_history:
         raise Http404
-    state, entry = _entry(request.user, entry_kind, code, pk)
+    state, entry = _entry(request.user, entry_kind, code, pk, prefetch=False)
     return render(request, "directory/manage/history.html", {
         "kind": entry_kind, "state": state, "entry": entry,
         "versions": _versions(entry_kind, entry),
@@ -400,8 +419,8 @@ def entry_revert(request: HttpRequest, kind: str, pk: int, history_id: int,
     entry_kind = _kind(kind)
     if not entry_kind.has_history:
         raise Http404
-    state, entry = _entry(request.user, entry_kind, code, pk)
-    record = entry.history.filter(history_id=history_id).prefetch_related(*entry_kind.m2m).first()
+    state, entry = _entry(request.user, entry_kind, code, pk, prefetch=False)
+    record = entry.history.filter(history_id=history_id).first()
     if record is None:
         raise Http404
     try:
