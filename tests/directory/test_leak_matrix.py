@@ -221,3 +221,86 @@ def test_a_token_reaches_exactly_what_its_owners_session_reaches(world, persona,
         return
     for marker in [*public_markers, *restricted_markers]:
         assert marker in body, f"{channel}: {marker} missing for {name}'s token"
+
+
+# Editing pages and histories: only for those who may edit State A (its focal point and the
+# secretariat); everyone else, practitioners included, gets 404 and no marker of either kind.
+EDITORS_OF_A = {"focal_point_a", "secretariat"}
+
+
+def editing_channels(world) -> dict[str, tuple[str, list[str]]]:
+    """name → (url, markers it shows to those who may edit State A)."""
+    base = "/en/directory/manage/mex"
+    public, restricted = world.public_authority.pk, world.restricted_authority.pk
+    return {
+        "manage the State": (f"{base}/", ["PUBLICAUTH", "SECRETAUTH", "SECRETPERSON",
+                                          "SECRETBYPARENT"]),
+        "edit a public authority": (f"{base}/authority/{public}/", ["PUBLICAUTH"]),
+        "edit a restricted authority": (f"{base}/authority/{restricted}/", ["SECRETAUTH"]),
+        "history of a public authority": (f"{base}/authority/{public}/history/",
+                                          ["PUBLICAUTH"]),
+        "history of a restricted authority": (f"{base}/authority/{restricted}/history/",
+                                              ["SECRETAUTH"]),
+        "delete a restricted authority": (f"{base}/authority/{restricted}/delete/",
+                                          ["SECRETAUTH"]),
+        "edit a restricted contact": (f"{base}/contact/{world.restricted_contact.pk}/",
+                                      ["SECRETPERSON"]),
+        "history of a restricted contact": (
+            f"{base}/contact/{world.restricted_contact.pk}/history/", ["SECRETPERSON"]),
+        "history of a contact of a restricted authority": (
+            f"{base}/contact/{world.contact_of_restricted.pk}/history/", ["SECRETBYPARENT"]),
+        "edit a restricted profile section": (
+            f"{base}/profile/{world.restricted_section.pk}/", ["SECRETPROFILE"]),
+        "history of a restricted profile section": (
+            f"{base}/profile/{world.restricted_section.pk}/history/", ["SECRETPROFILE"]),
+        "history of a restricted designation": (
+            f"{base}/designation/{world.restricted_authority.designations.get().pk}/history/",
+            ["SECRETAUTH"]),
+    }
+
+
+EDITING_CHANNEL_NAMES = [
+    "manage the State", "edit a public authority", "edit a restricted authority",
+    "history of a public authority", "history of a restricted authority",
+    "delete a restricted authority", "edit a restricted contact",
+    "history of a restricted contact", "history of a contact of a restricted authority",
+    "edit a restricted profile section", "history of a restricted profile section",
+    "history of a restricted designation",
+]
+
+
+@pytest.mark.parametrize("channel", EDITING_CHANNEL_NAMES)
+def test_editing_pages_and_histories_reach_only_the_states_editors(world, persona, channel):
+    name, user = persona
+    url, markers = editing_channels(world)[channel]
+    response = client_for(user).get(url)
+    body = response.content.decode()
+    if name in EDITORS_OF_A:
+        assert response.status_code == 200, channel
+        for marker in markers:
+            assert marker in body, f"{channel}: {marker} missing for {name}"
+    else:
+        assert response.status_code == 404, f"{channel}: {name}"
+        assert "SECRET" not in body and "PUBLICAUTH" not in body, f"{channel}: {name}"
+
+
+def test_a_public_entry_once_restricted_keeps_its_past_from_those_who_may_not_edit(
+        world, focal_point_a, practitioner_a, focal_point_b):
+    """The history of a public entry holds values from when it was restricted: it is shown only
+    to those who may edit the State (docs/decisions.md)."""
+    from palermo.directory import services
+    from palermo.directory.models import Authority
+
+    authority = Authority.objects.get(pk=world.restricted_authority.pk)
+    authority.visibility = "public"
+    authority.name_en = "NOW PUBLIC name"
+    services.entry_save(user=focal_point_a, instance=authority, token="1")
+    url = f"/en/directory/manage/mex/authority/{authority.pk}/history/"
+    for outsider in (None, practitioner_a, focal_point_b):
+        response = client_for(outsider).get(url)
+        assert response.status_code == 404
+        assert "SECRETAUTH" not in response.content.decode()
+    assert "SECRETAUTH name" in client_for(focal_point_a).get(url).content.decode()
+    public_page = client_for(None).get(f"/en/directory/authorities/{authority.pk}/")
+    assert "NOW PUBLIC name" in public_page.content.decode()
+    assert "SECRETAUTH name" not in public_page.content.decode()
