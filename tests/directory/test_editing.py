@@ -293,3 +293,53 @@ def test_only_the_secretariat_edits_resources(world, secretariat, focal_point_a)
     assert response.status_code == 200 and "Enter a whole number." in response.content.decode()
     assert client_for(focal_point_a).get(edit).status_code == 404
     assert client_for(focal_point_a).post(edit, data).status_code == 404
+
+
+def test_an_edit_reaches_the_cached_public_page_and_the_search(world, focal_point_a):
+    from django.core.cache import cache
+
+    cache.clear()
+    anonymous = client_for(None)
+    page_url = f"/en/directory/authorities/{world.public_authority.pk}/"
+    assert "Procuraduría Renombrada" not in anonymous.get(page_url).content.decode()
+    assert anonymous.get(page_url)["X-Palermo-Page-Cache"] == "hit"
+    client = client_for(focal_point_a)
+    data = form_data(client, edit_url(world.public_authority))
+    data["name_en"] = "Procuraduría Renombrada"
+    assert client.post(edit_url(world.public_authority), data).status_code == 302
+    assert "Procuraduría Renombrada" in anonymous.get(page_url).content.decode()
+    found = anonymous.get("/en/directory/search/?q=procuraduria+renombrada").content.decode()
+    assert "Procuraduría Renombrada" in found
+
+
+def test_an_authority_is_deleted_with_what_hangs_from_it_and_the_deletion_is_audited(
+        world, focal_point_a):
+    from palermo.directory.models import ContactPerson
+
+    client = client_for(focal_point_a)
+    authority = world.public_authority
+    url = edit_url(authority) + "delete/"
+    page = client.get(url).content.decode()
+    assert "will be removed from the directory" in page
+    assert client.post(url, {"version": "1"}).status_code == 302
+    assert not Authority.objects.filter(pk=authority.pk).exists()
+    assert not ContactPerson.objects.filter(authority_id=authority.pk).exists()
+    deleted = Authority.history.filter(id=authority.pk).latest()
+    assert deleted.history_type == "-" and deleted.history_user == focal_point_a
+    assert client.get(edit_url(authority)).status_code == 404
+
+
+def test_bad_versions_and_bad_addresses_never_answer_500(world, focal_point_a):
+    client = client_for(focal_point_a)
+    authority = world.public_authority
+    data = form_data(client, edit_url(authority))
+    data["version"] = "not-a-number"
+    assert client.post(edit_url(authority), data).status_code == 409  # treated as stale
+    assert client.post(edit_url(authority) + "delete/", {}).status_code == 200
+    for url in ("/en/directory/manage/xyz/", "/en/directory/manage/mex/nonsense/1/",
+                "/en/directory/manage/mex/resource/new/",
+                "/en/directory/manage/mex/authority/999999/",
+                f"/en/directory/manage/fra/authority/{authority.pk}/"):
+        assert client.get(url).status_code == 404, url
+    authority.refresh_from_db()
+    assert authority.version == 1
