@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -50,11 +51,11 @@ HEADING_SIZES = {1: 16.0, 2: 13.0, 3: 11.5}
 BODY_SIZE = 10.0
 SMALL_SIZE = 8.5
 LINE = 1.45  # line height, times the font size
-LONG_SHAPED = 160  # shaped texts longer than this are broken into lines here
 KEY_SHARE = 0.3  # width of the key column of a key–value table
 KEEP = {"\u200c", "\u200d"}  # joiners matter to Arabic shaping; other format characters go
 # Scripts that need shaping besides right-to-left ones: Indic, Thai, Lao, Tibetan, Myanmar, Khmer.
-_COMPLEX = [(0x0900, 0x0DFF), (0x0E00, 0x0FFF), (0x1000, 0x109F), (0x1780, 0x17FF)]
+_COMPLEX = re.compile(r"[\u0900-\u0dff\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff]")
+_PLAIN = re.compile(r"[ -~]*")  # printable ASCII, which every text font has
 
 
 def family_for(lang: str) -> str:
@@ -69,7 +70,7 @@ def family_for(lang: str) -> str:
 def needs_shaping(text: str, rtl: bool) -> bool:
     if rtl or has_rtl_letters(text):
         return True
-    return any(low <= ord(char) <= high for char in text for low, high in _COMPLEX)
+    return _COMPLEX.search(text) is not None
 
 
 @cache
@@ -116,6 +117,8 @@ class _Pdf(FPDF):
     # ---- text -------------------------------------------------------------------------
 
     def clean(self, text: str) -> str:
+        if _PLAIN.fullmatch(text):
+            return text
         out = []
         for char in text.replace("\r\n", "\n").replace("\t", " "):
             if char == "\n" or char in KEEP:
@@ -159,16 +162,20 @@ class _Pdf(FPDF):
         for part in text.replace("\r\n", "\n").split("\n"):
             rtl = paragraph_rtl(part, lang)
             cleaned, _start = self.use(lang, bold=bold, size=size, text=part, rtl=rtl)
-            lines = [(cleaned, False)]
-            if self.text_shaping and len(cleaned) > LONG_SHAPED:
+            available = width - 2 * self.c_margin - 0.5
+            if self.get_string_width(cleaned) <= available:
+                lines = [(cleaned, True)]  # most lines: no line breaking at all
+            else:
+                # fpdf2's multi_cell measures a growing line for every character it adds
+                # (and re-shapes it, for Arabic); words are measured once here instead.
                 lines = self.break_lines(cleaned, width, bold=bold)
-                self.use(lang, bold=bold, size=size, text=cleaned[:LONG_SHAPED], rtl=rtl)
-            for text_line, fits in lines:  # measured already: one cell each
+                self.use(lang, bold=bold, size=size, text=cleaned, rtl=rtl)
+            for text_line, fits in lines:
                 self.set_x(left)
                 if fits:
                     self.cell(w=width, h=self.font_size * line, text=text_line, align=align,
                               new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-                else:  # not measured, or one word wider than the column: fpdf2 wraps it
+                else:  # one word wider than the column: fpdf2 cuts it
                     self.multi_cell(w=width, h=self.font_size * line, text=text_line,
                                     align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from typing import Any
 
 import docx
 from docx.document import Document as DocxDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.document import _Body
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from .model import (
@@ -74,20 +77,24 @@ def _child(parent: object, tag: str, order: tuple[str, ...]) -> object:
 
 
 def _mark_run(run: object, lang: str, *, bold: bool = False) -> None:
+    """Properties of a new run, appended in the order the schema wants them."""
     r_pr = run._r.get_or_add_rPr()  # type: ignore[attr-defined]
     base = base_language(lang)
     rtl = is_rtl(lang)
+    east_asian = base in {"zh", "ja"}
+    if east_asian:
+        fonts = OxmlElement("w:rFonts")
+        fonts.set(qn("w:hint"), "eastAsia")
+        r_pr.append(fonts)
     if bold:
-        _child(r_pr, "w:b", _RPR_ORDER)
-        _child(r_pr, "w:bCs", _RPR_ORDER)
+        r_pr.append(OxmlElement("w:b"))
+        r_pr.append(OxmlElement("w:bCs"))
     if rtl:
-        _child(r_pr, "w:rtl", _RPR_ORDER)
-    if base in {"zh", "ja"}:
-        fonts = _child(r_pr, "w:rFonts", _RPR_ORDER)
-        fonts.set(qn("w:hint"), "eastAsia")  # type: ignore[attr-defined]
-    language = _child(r_pr, "w:lang", _RPR_ORDER)
-    attribute = "w:bidi" if rtl else "w:eastAsia" if base in {"zh", "ja"} else "w:val"
-    language.set(qn(attribute), word_language(lang))  # type: ignore[attr-defined]
+        r_pr.append(OxmlElement("w:rtl"))
+    language = OxmlElement("w:lang")
+    attribute = "w:bidi" if rtl else "w:eastAsia" if east_asian else "w:val"
+    language.set(qn(attribute), word_language(lang))
+    r_pr.append(language)
 
 
 def _mark_paragraph(paragraph: DocxParagraph, rtl: bool, block_rtl: bool | None = None) -> None:
@@ -137,9 +144,12 @@ def _write(paragraph: DocxParagraph, text: Text, lang: str, *, bold: bool = Fals
                 _mark_run(paragraph.add_run(piece), piece_lang, bold=bold)
 
 
-def _paragraph(container: object, text: Text, lang: str, *, style: str | None = None,
+def _paragraph(container: object, text: Text, lang: str, *, style: Any = None,
                bold: bool = False) -> DocxParagraph:
-    paragraph: DocxParagraph = container.add_paragraph(style=style)  # type: ignore[attr-defined]
+    paragraph: DocxParagraph = container.add_paragraph()  # type: ignore[attr-defined]
+    if style is not None:
+        # The style's identifier, set directly: python-docx would look the style up again.
+        paragraph._p.get_or_add_pPr().style = style.style_id
     _mark_paragraph(paragraph, paragraph_rtl(plain(text), lang), is_rtl(lang))
     _write(paragraph, text, lang, bold=bold)
     return paragraph
@@ -246,7 +256,7 @@ def _page_furniture(document: DocxDocument, doc: Document) -> None:
 
 def _table_of_contents(document: DocxDocument, doc: Document) -> None:
     assert doc.toc_title is not None
-    _paragraph(document, doc.toc_title, doc.language, style="TOC Heading")
+    _paragraph(document, doc.toc_title, doc.language, style=document.styles["TOC Heading"])
     entries = [h for h in doc.headings() if h.in_toc and h.level <= doc.toc_depth]
     first = document.add_paragraph()
     _mark_paragraph(first, doc.rtl)
@@ -262,26 +272,29 @@ def _table_of_contents(document: DocxDocument, doc: Document) -> None:
     _complex_field_end(paragraph)
 
 
-def _key_values(document: DocxDocument, table_block: KeyValueTable, lang: str) -> None:
-    table = document.add_table(rows=0, cols=2)
-    table.style = document.styles["Table Grid"]
+def _key_values(container: Any, table_block: KeyValueTable, lang: str,
+                styles: dict[str, Any]) -> None:
+    table = container.add_table(rows=0, cols=2, width=Mm(174))
+    table._tbl.tblPr.style = styles["Table Grid"].style_id
     if is_rtl(lang):
         tbl_pr = table._tbl.tblPr
         tbl_pr.append(OxmlElement("w:bidiVisual"))
     for key, value in table_block.rows:
-        cells = table.add_row().cells
+        # Row.cells walks the whole table (quadratic in its rows): take the new row's own.
+        cells = [_Cell(tc, table) for tc in table.add_row()._tr.tc_lst]
         cells[0].width, cells[1].width = Mm(52), Mm(122)
         for cell, text, bold in [(cells[0], key, True), (cells[1], value, False)]:
             for number, line in enumerate(_split_lines(text)):
                 paragraph = cell.paragraphs[0] if number == 0 else cell.add_paragraph()
                 _mark_paragraph(paragraph, paragraph_rtl(plain(line), lang), is_rtl(lang))
                 _write(paragraph, line, lang, bold=bold)
-    document.add_paragraph()
+    container.add_paragraph()
 
 
-def _bullets(document: DocxDocument, items: Iterable[Text], lang: str) -> None:
+def _bullets(container: Any, items: Iterable[Text], lang: str,
+             styles: dict[str, Any]) -> None:
     for item in items:
-        _paragraph(document, item, lang, style="List Bullet")
+        _paragraph(container, item, lang, style=styles["List Bullet"])
 
 
 def render_docx(doc: Document) -> bytes:
@@ -293,9 +306,12 @@ def render_docx(doc: Document) -> bytes:
     properties.author = doc.author
     properties.subject = doc.subtitle
     _page_furniture(document, doc)
-    _paragraph(document, doc.title, doc.language, style="Title")
+    # Looking a style up by name reads every style: once per document, not once per block.
+    styles = {name: document.styles[name] for name in [
+        "Title", "Subtitle", "List Bullet", "Table Grid", *(f"Heading {n}" for n in range(1, 10))]}
+    _paragraph(document, doc.title, doc.language, style=styles["Title"])
     if doc.subtitle:
-        _paragraph(document, doc.subtitle, doc.language, style="Subtitle")
+        _paragraph(document, doc.subtitle, doc.language, style=styles["Subtitle"])
     if doc.edition_label:
         _paragraph(document, doc.edition_label, doc.language)
     if doc.toc_title is not None:
@@ -303,21 +319,29 @@ def render_docx(doc: Document) -> bytes:
         document.add_page_break()
     normal = document.styles["Normal"].font
     normal.size = Pt(10)
-    for block in doc.blocks:
+    # Blocks are written into a small detached body and moved into the document in batches:
+    # python-docx finds the place of each new block by scanning the whole body, which would
+    # make a long document quadratic.
+    scratch = _Body(OxmlElement("w:body"), document.part)  # type: ignore[arg-type]
+    end_of_body = document.element.body.find(qn("w:sectPr"))
+    for index, block in enumerate(doc.blocks):
         lang = doc.lang_of(block)
         if isinstance(block, Heading):
-            _paragraph(document, block.text, lang, style=f"Heading {min(block.level, 9)}")
+            _paragraph(scratch, block.text, lang, style=styles[f"Heading {min(block.level, 9)}"])
         elif isinstance(block, Paragraph):
-            paragraph = _paragraph(document, block.text, lang)
+            paragraph = _paragraph(scratch, block.text, lang)
             if block.small:
                 for run in paragraph.runs:
                     run.font.size = Pt(8.5)
         elif isinstance(block, KeyValueTable):
-            _key_values(document, block, lang)
+            _key_values(scratch, block, lang, styles)
         elif isinstance(block, BulletList):
-            _bullets(document, block.items, lang)
+            _bullets(scratch, block.items, lang, styles)
         elif isinstance(block, PageBreak):
-            document.add_page_break()
+            scratch.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        if index % 50 == 49 or index == len(doc.blocks) - 1:
+            for element in list(scratch._body):
+                end_of_body.addprevious(element)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
