@@ -322,7 +322,7 @@ def render_docx(doc: Document) -> bytes:
     # Blocks are written into a small detached body and moved into the document in batches:
     # python-docx finds the place of each new block by scanning the whole body, which would
     # make a long document quadratic.
-    scratch = _Body(OxmlElement("w:body"), document.part)  # type: ignore[arg-type]
+    scratch = _Body(OxmlElement("w:body"), document.part)
     end_of_body = document.element.body.find(qn("w:sectPr"))
     for index, block in enumerate(doc.blocks):
         lang = doc.lang_of(block)
