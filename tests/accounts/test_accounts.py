@@ -127,3 +127,35 @@ def test_demo_accounts_sign_in_with_the_documented_password(reference_data):
     }, follow=True)
     html = response.content.decode()
     assert "Nigeria" in html and 'class="demo-banner"' in html
+
+
+def test_create_user_can_vouch_for_the_address(reference_data):
+    call_command("create_user", "--email", "known@example.org", "--password", PASSWORD,
+                 "--verified")
+    response = Client().post("/en/account/sign-in/", {"login": "known@example.org",
+                                                      "password": PASSWORD})
+    assert response["Location"] == "/en/account/me/"
+
+
+def test_demo_accounts_that_change_data_have_the_documented_second_factor(reference_data):
+    from tests.personas import totp_code
+
+    call_command("demo_data")
+    client = Client()
+    response = client.post("/en/account/sign-in/", {
+        "login": "focal-point.mex@demo.palermo.invalid", "password": "palermo-demo"})
+    assert response["Location"] == "/en/account/2fa/authenticate/"
+    client.post("/en/account/2fa/authenticate/",
+                {"code": totp_code("PALERMODEMOFICTIONALSECRETONLY23")})
+    assert client.get("/en/account/memberships/").status_code == 200
+    practitioner = User.objects.get(email="practitioner.nga@demo.palermo.invalid")
+    assert not practitioner.authenticator_set.exists()
+
+
+def test_the_secretariat_looks_up_invitations_in_the_admin(secretariat, focal_point_a):
+    client_for(focal_point_a).post("/en/account/invitations/new/", {
+        "email": "looked.up@example.org", "role": "editor", "state": "MEX", "language": "en"})
+    client = client_for(secretariat)
+    listing = client.get("/en/admin/accounts/invitation/")
+    assert "looked.up@example.org" in listing.content.decode()
+    assert client.get("/en/admin/accounts/invitation/add/").status_code == 403

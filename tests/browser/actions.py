@@ -12,7 +12,7 @@ def sign_in(page: Page, base_url: str, *, email: str, password: str) -> None:
     """Fill in and send the sign-in form, as a person would."""
     page.goto(f"{base_url}/en/account/sign-in/")
     form = page.locator("main form")
-    form.locator("input[name='username']").fill(email)
+    form.locator("input[name='login']").fill(email)
     form.locator("input[name='password']").fill(password)
     with page.expect_navigation():
         form.locator("button[type='submit']").click()

@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Membership, User
+from .models import Invitation, Membership, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -31,3 +32,21 @@ class MembershipAdmin(SimpleHistoryAdmin):
     list_filter = ["role"]
     search_fields = ["user__email", "state__name", "state__code"]
     autocomplete_fields = ["user", "state"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """To look up invitations; they are sent and revoked from Palermo's own pages, which mail
+    the link (the admin could not: only a hash of the token is stored)."""
+
+    list_display = ["email", "state", "role", "invited_by", "created_at", "expires_at",
+                    "accepted_at", "revoked_at"]
+    list_filter = ["role", "accepted_at", "revoked_at"]
+    search_fields = ["email", "state__code", "state__name"]
+    list_select_related = ["state", "invited_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

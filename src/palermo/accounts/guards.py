@@ -61,12 +61,16 @@ def may_change(user: Any) -> bool:
 
 def second_factor_setup_redirect(request: HttpRequest) -> HttpResponse:
     """Send the user to set up an authenticator app, and say why."""
+    explain_second_factor(request)
+    return HttpResponseRedirect(reverse("mfa_activate_totp"))
+
+
+def explain_second_factor(request: HttpRequest) -> None:
     messages.warning(request, _(
         "Your role lets you change data in Palermo, so your account must be protected by a "
         "second factor before you change anything. Set up an authenticator app below; you "
         "will then be asked for a code from it each time you sign in."
     ))
-    return HttpResponseRedirect(reverse("mfa_activate_totp"))
 
 
 ViewFunction = Callable[..., HttpResponse]

@@ -17,7 +17,13 @@ from django.views.decorators.http import require_POST
 
 from . import access, selectors, services
 from .forms import AcceptInvitationForm, InvitationForm, StateFilterForm
-from .guards import has_second_factor, may_change, needs_second_factor, second_factor_required
+from .guards import (
+    explain_second_factor,
+    has_second_factor,
+    may_change,
+    needs_second_factor,
+    second_factor_required,
+)
 from .models import Invitation, User
 
 
@@ -155,6 +161,7 @@ def _accept(request: HttpRequest, invitation: Invitation, existing: User | None,
                      % {"role": _role_phrase(invitation)})
     next_url = reverse("accounts:profile")
     if not may_change(user):
+        explain_second_factor(request)
         next_url = reverse("mfa_activate_totp")
     if existing is None:
         # The person has just chosen and typed their password: that counts as confirming

@@ -23,6 +23,10 @@ class Command(BaseCommand):
         parser.add_argument("--state", help="ISO 3166-1 alpha-3 code of the State.")
         parser.add_argument("--role", choices=Membership.Role.values)
         parser.add_argument("--language", default="en")
+        parser.add_argument(
+            "--verified", action="store_true",
+            help="The address is known to be right: no verification mail at the first sign-in.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if bool(options["state"]) != bool(options["role"]):
@@ -37,6 +41,7 @@ class Command(BaseCommand):
                 email=options["email"], first_name=options["first_name"],
                 last_name=options["last_name"], password=options["password"],
                 is_secretariat=options["secretariat"], language=options["language"],
+                email_verified=options["verified"],
             )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
