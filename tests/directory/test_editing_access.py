@@ -175,14 +175,15 @@ def test_editing_pages_run_a_bounded_number_of_queries(world, focal_point_a, pag
     assert response.status_code == 200
 
 
-def test_the_resources_pages_run_a_bounded_number_of_queries(world, secretariat,
+def test_the_secretariat_pages_run_a_bounded_number_of_queries(world, secretariat,
                                                             django_assert_max_num_queries):
     from palermo.directory.models import Resource
 
     client = client_for(secretariat)
     resource = Resource.objects.first()
     assert resource is not None
-    for url in ("/en/directory/manage/resources/", "/en/directory/manage/resources/new/",
+    for url in ("/en/directory/manage/", "/en/directory/manage/resources/",
+                "/en/directory/manage/resources/new/",
                 f"/en/directory/manage/resources/{resource.pk}/"):
         with django_assert_max_num_queries(10):
             assert client.get(url).status_code == 200
