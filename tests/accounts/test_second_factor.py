@@ -145,3 +145,13 @@ def test_the_participation_import_is_still_not_found_for_state_roles(focal_point
                                                                      practitioner_a):
     for user in (focal_point_a, practitioner_a):
         assert client_for(user).get("/en/participation/import/").status_code == 404
+
+
+def test_a_superuser_without_a_role_also_needs_a_second_factor_for_the_administration(
+        reference_data):
+    from palermo.accounts.models import User
+
+    root = User.objects.create_superuser(username="root@example.org", email="root@example.org",
+                                         password=PASSWORD)
+    response = client_for(root).get("/en/admin/")
+    assert response["Location"] == SETUP

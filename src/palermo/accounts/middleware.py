@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from .guards import may_change, second_factor_setup_redirect
+from .guards import has_second_factor, second_factor_setup_redirect
 
 # The time (seconds since the epoch) of the last request that refreshed the session.
 LAST_SEEN_KEY = "palermo_last_seen"
@@ -42,7 +42,7 @@ class SessionActivityMiddleware:
 
 
 class AdminSecondFactorMiddleware:
-    """The administration changes data: its users need a second factor like everyone else."""
+    """The administration changes data: everyone who may enter it needs a second factor."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -56,6 +56,8 @@ class AdminSecondFactorMiddleware:
         if match is None or "admin" not in match.namespaces:
             return None
         user = request.user
-        if user.is_authenticated and user.is_staff and not may_change(user):
+        # Every member of the staff, not only the secretariat: a superuser made with
+        # `createsuperuser` holds no role, yet can change everything here.
+        if user.is_authenticated and user.is_staff and not has_second_factor(user):
             return second_factor_setup_redirect(request)
         return None
