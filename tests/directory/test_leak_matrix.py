@@ -256,6 +256,10 @@ def editing_channels(world) -> dict[str, tuple[str, list[str]]]:
         "history of a restricted designation": (
             f"{base}/designation/{world.restricted_authority.designations.get().pk}/history/",
             ["SECRETAUTH"]),
+        # The forms for new entries list the State's authorities, restricted ones too.
+        "new contact person": (f"{base}/contact/new/", ["PUBLICAUTH", "SECRETAUTH"]),
+        "new designation": (f"{base}/designation/new/", ["PUBLICAUTH", "SECRETAUTH"]),
+        "new authority": (f"{base}/authority/new/", ["PUBLICAUTH", "SECRETAUTH"]),
     }
 
 
@@ -265,7 +269,8 @@ EDITING_CHANNEL_NAMES = [
     "delete a restricted authority", "edit a restricted contact",
     "history of a restricted contact", "history of a contact of a restricted authority",
     "edit a restricted profile section", "history of a restricted profile section",
-    "history of a restricted designation",
+    "history of a restricted designation", "new contact person", "new designation",
+    "new authority",
 ]
 
 
