@@ -25,10 +25,13 @@ class Command(BaseCommand):
                             help="Demo accounts per role and State (benchmarks use more).")
         parser.add_argument("--all-states", action="store_true",
                             help="Give every State demo entries, not only a few.")
-        parser.add_argument("--authorities", type=int, default=1,
-                            help="Sets of three demo authorities per State.")
+        parser.add_argument("--authorities", type=int, default=3,
+                            help="Demo authorities per State (benchmarks use 100).")
         parser.add_argument("--contacts", type=int, default=2,
                             help="Demo contact persons per authority.")
+        parser.add_argument("--sections", type=int, default=2, choices=range(1, 6),
+                            metavar="{1..5}",
+                            help="Measures described in each State's demo profile.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         for name in ("scale", "authorities", "contacts"):
@@ -40,9 +43,10 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         states = list(State.objects.all() if options["all_states"]
                       else State.objects.filter(code__in=DEMO_STATES))
-        directory = create_directory_demo(states=states, per_state=options["authorities"],
-                                          contacts_per_authority=options["contacts"])
-        if report.users_created or report.memberships_created or directory.authorities:
+        directory = create_directory_demo(
+            states=states, authorities_per_state=options["authorities"],
+            contacts_per_authority=options["contacts"], sections_per_state=options["sections"])
+        if report.users_created or report.memberships_created or directory.changed:
             self.stdout.write(
                 f"Demo data: {report.users_created} fictional accounts, "
                 f"{report.memberships_created} roles, {directory.authorities} authorities, "
