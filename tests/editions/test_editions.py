@@ -7,7 +7,6 @@ import re
 import uuid
 
 import pytest
-from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from palermo.core.models import Visibility
@@ -74,7 +73,7 @@ def test_one_state_is_printed_at_once_in_each_language(named_world, client, lang
     assert "SECRET" not in word_text and "SECRET" not in text
 
 
-def test_the_whole_directory_is_printed_by_the_worker(named_world, client, secretariat,
+def test_the_whole_directory_is_printed_by_the_worker(named_world, client, run_worker,
                                                       django_capture_on_commit_callbacks):
     make_authority(named_world.public_authority.state.__class__.objects.get(code="FRA"),
                    "FRANCEAUTH", Visibility.PUBLIC)
@@ -90,7 +89,7 @@ def test_the_whole_directory_is_printed_by_the_worker(named_world, client, secre
     assert f'href="/fr/editions/{edition.pk}/"' in body  # reload link
     assert client.get(f"/fr/editions/{edition.pk}/edition.pdf").status_code == 404
 
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    run_worker()
 
     edition.refresh_from_db()
     assert edition.status == Edition.Status.DONE
@@ -107,11 +106,11 @@ def test_the_whole_directory_is_printed_by_the_worker(named_world, client, secre
     assert "France" in contents
 
 
-def test_a_regional_group_holds_its_states_only(named_world, client,
+def test_a_regional_group_holds_its_states_only(named_world, client, run_worker,
                                                 django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         edition = edition_of(order(client, scope="group", state="", group="WEOG"))
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    run_worker()
     edition.refresh_from_db()
     assert edition.status == Edition.Status.DONE and edition.states_total == 0
     text = pdf_text(b"".join(client.get(f"/en/editions/{edition.pk}/edition.pdf")
