@@ -38,6 +38,7 @@ def test_the_history_shows_who_changed_which_field_from_what_to_what(world, foca
     editor_change = page[latest:page.index("</table>", latest)]
     assert "PUBLICAUTH-city" in editor_change and "Oaxaca" in editor_change
     assert "Name (Arabic)" not in editor_change
+    assert "Channels" not in editor_change  # unchanged, whatever order the boxes send
     # In French, the labels are French.
     french = client.get(history_url(authority).replace("/en/", "/fr/")).content.decode()
     assert "Nom (Arabe)" in french

@@ -95,6 +95,13 @@ class EntryForm(forms.ModelForm):
 
             self.initial["version"] = version_token(self.instance)
 
+    def clean_channels(self) -> list[str]:
+        """The same channels in the same order as saved, when the choice did not change (the
+        check boxes send them in the order of the list)."""
+        chosen: list[str] = list(self.cleaned_data.get("channels") or [])
+        saved = list(getattr(self.instance, "channels", None) or [])
+        return saved if sorted(saved) == sorted(chosen) else chosen
+
 
 def channel_field(label: Any) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(label=label, choices=Channel.choices, required=False,
