@@ -22,6 +22,7 @@ import http.client
 import json
 import math
 import multiprocessing
+import os
 import signal
 import statistics
 import sys
@@ -31,6 +32,7 @@ from typing import Any
 
 HOST = "127.0.0.1"  # never anything else
 REQUEST_TIMEOUT = 30.0
+CACHE_HEADER = "X-Palermo-Page-Cache"  # "hit" or "miss" where Palermo's page cache applies
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
@@ -50,6 +52,8 @@ def worker(
     statuses: Counter[int] = Counter()
     sizes: Counter[int] = Counter()
     encodings: Counter[str] = Counter()
+    types: Counter[str] = Counter()
+    cache: Counter[str] = Counter()
     errors: Counter[str] = Counter()
     connections = 0
     sample = b""
@@ -77,13 +81,16 @@ def worker(
         statuses[response.status] += 1
         sizes[len(body)] += 1
         encodings[response.getheader("Content-Encoding", "identity")] += 1
+        types[(response.getheader("Content-Type") or "").split(";")[0]] += 1
+        cache[response.getheader(CACHE_HEADER) or "none"] += 1
         if not sample:
             sample = body
     finished = time.perf_counter()
     conn.close()
     results.put({
         "latencies": latencies, "statuses": dict(statuses), "sizes": dict(sizes),
-        "encodings": dict(encodings), "errors": dict(errors), "connections": connections,
+        "encodings": dict(encodings), "types": dict(types), "cache": dict(cache),
+        "errors": dict(errors), "connections": connections,
         "started": started, "finished": finished, "sample": sample.hex(),
     })
 
@@ -114,11 +121,15 @@ def run_one(
     statuses: Counter[int] = Counter()
     sizes: Counter[int] = Counter()
     encodings: Counter[str] = Counter()
+    types: Counter[str] = Counter()
+    cache: Counter[str] = Counter()
     errors: Counter[str] = Counter()
     for part in parts:
         statuses.update({int(k): v for k, v in part["statuses"].items()})
         sizes.update({int(k): v for k, v in part["sizes"].items()})
         encodings.update(part["encodings"])
+        types.update(part["types"])
+        cache.update(part["cache"])
         errors.update(part["errors"])
     elapsed = max(p["finished"] for p in parts) - min(p["started"] for p in parts)
     sample = next((bytes.fromhex(p["sample"]) for p in parts if p["sample"]), b"")
@@ -142,6 +153,8 @@ def run_one(
         "body_bytes": len(plain),  # uncompressed body size
         "gzip6_bytes": len(gzip.compress(plain, 6)),  # what gzip level 6 would make of it
         "content_encodings": dict(encodings),
+        "content_type": types.most_common(1)[0][0] if types else "",
+        "page_cache": dict(cache),  # values of the X-Palermo-Page-Cache header, "none" if absent
         "connections": sum(p["connections"] for p in parts),
         "concurrency": concurrency,
     }
@@ -167,11 +180,13 @@ def main(argv: list[str] | None = None) -> None:
     for path in args.paths:
         if not path.startswith("/"):
             parser.error(f"paths must start with /: {path!r}")
+        load_before = os.getloadavg()[0]
         if args.warmup:
             run_one(args.port, path, requests=args.warmup, seconds=2.0,
                     concurrency=args.concurrency, use_gzip=args.gzip)
         result = run_one(args.port, path, requests=args.requests, seconds=args.seconds,
                          concurrency=args.concurrency, use_gzip=args.gzip)
+        result["load_1min"] = load_before  # the machine's load average as this URL began
         print(f"  {path:<45} {result['requests']:>6} req in {result['seconds']:5.1f} s "
               f"{result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.2f} ms"
               + ("  gzip" if args.gzip else ""), file=sys.stderr, flush=True)

@@ -7,6 +7,9 @@
 ``bench/run.py`` starts this with the same environment as the benchmarked server. Each path is
 requested twice; the first request (cold: empty caches in this process) and the second (warm,
 as in a long-running worker) are counted separately. Prints JSON to standard output.
+
+``bench/queries.py --pick`` prints instead the entries the measured addresses point at (the
+public authority whose page and API detail are measured).
 """
 
 from __future__ import annotations
@@ -40,8 +43,21 @@ def count(paths: list[str]) -> list[dict[str, Any]]:
             "path": path, "status": response.status_code, "body_bytes": len(response.content),
             "queries_cold": len(cold), "queries": len(warm),
             "sql": [q["sql"] for q in warm.captured_queries],
+            "sql_cold": [q["sql"] for q in cold.captured_queries],
         })
     return results
+
+
+def pick() -> dict[str, Any]:
+    """A public authority of Mexico to measure, the central one if there is one."""
+    from palermo.core.models import Visibility
+    from palermo.directory.models import Authority
+
+    public = Authority.objects.filter(visibility=Visibility.PUBLIC).order_by("pk")
+    authority = (public.filter(state__code="MEX", kind=Authority.Kind.CENTRAL).first()
+                 or public.filter(state__code="MEX").first() or public.first())
+    return {"authority": authority.pk if authority else None,
+            "authority_name": authority.name if authority else None}
 
 
 def describe() -> dict[str, Any]:
@@ -69,7 +85,11 @@ def main() -> None:
     import django
 
     django.setup()
-    json.dump({"database": describe(), "queries": count(sys.argv[1:])}, sys.stdout, indent=1)
+    if sys.argv[1:] == ["--pick"]:
+        json.dump(pick(), sys.stdout, indent=1)
+    else:
+        json.dump({"database": describe(), "queries": count(sys.argv[1:])}, sys.stdout,
+                  indent=1)
     sys.stdout.write("\n")
 
 

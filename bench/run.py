@@ -2,27 +2,34 @@
 
 Run from the project directory (/work/main), with nothing else to set up:
 
-    .venv/bin/python bench/run.py
+    .venv/bin/python bench/run.py                  # the directory at scale, on SQLite
+    .venv/bin/python bench/run.py --scale small    # a quick run on a small data set
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/palermo_bench .venv/bin/python bench/run.py
 
-Options (all optional): ``--requests 2000 --seconds 10 --concurrency 4`` per measured URL,
-``--workers 2`` gunicorn sync workers, ``--demo-scale VALUE`` for ``demo_data --scale``,
-``--reuse-db`` to keep an existing benchmark database instead of rebuilding it,
-``--output docs/benchmarks.md``. The whole run takes about three minutes on two cores.
+Options (all optional): ``--scale full|small`` (the data set, and the default load per URL),
+``--requests N --seconds S --concurrency C --warmup W --gzip-requests G`` per measured URL,
+``--workers 2`` gunicorn sync workers, ``--reuse-db`` to keep the benchmark database of an
+earlier run instead of rebuilding it, ``--output docs/benchmarks.md``. At full scale the whole
+run takes about ten minutes on two cores; ``--scale small`` about three.
 
 What it does:
 
-1. Builds a throwaway SQLite database, ``var/bench/bench.sqlite3`` (never the development
-   database ``var/palermo.sqlite3``), with the ``palermo`` management commands ``migrate``,
-   ``load_reference``, ``collectstatic`` and, if this installation has it, ``demo_data``;
-   compiles a copy of the message catalogues into ``var/bench/locale``.
+1. Builds a throwaway database with the ``palermo`` management commands ``migrate``,
+   ``load_reference``, ``collectstatic`` and ``demo_data`` (at full scale: every State, 101
+   fictional authorities each, three contact persons per authority, five profile sections per
+   State: about 20,000 authorities and 60,000 contacts), and compiles a copy of the message
+   catalogues into ``var/bench/locale``. The database is ``var/bench/bench.sqlite3`` (never the
+   development database), or, when ``DATABASE_URL`` names a PostgreSQL database whose name
+   contains "bench", that database, dropped and created again (the user needs CREATEDB).
 2. Starts gunicorn (sync workers, ``DEBUG`` off) on a free port of 127.0.0.1 with
    ``DJANGO_SETTINGS_MODULE=bench.settings``: Palermo's settings and URLs plus a bare view at
    ``/bench/bare/`` that returns a constant page, the ceiling every result is compared with.
 3. Drives it from a second process, ``bench/load.py`` (worker processes, ``http.client``),
    once plainly and once briefly with ``Accept-Encoding: gzip`` for the transfer sizes.
 4. Counts SQL queries per request in-process with Django's test Client against the same
-   database (``bench/queries.py``).
-5. Stops gunicorn whatever happens, writes docs/benchmarks.md and prints the table.
+   database (``bench/queries.py``): the first request of a fresh process and a warm one.
+5. Stops gunicorn whatever happens, writes docs/benchmarks.md, with the targets of the
+   directory issue checked against the figures, and prints the tables.
 
 Raw results are kept in ``var/bench/results.json``, gunicorn's log in ``var/bench/gunicorn.log``.
 """
@@ -35,15 +42,17 @@ import http.client
 import json
 import os
 import platform
-import re
+import resource
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "bench"
@@ -51,42 +60,143 @@ BENCH_VAR = ROOT / "var" / "bench"
 DB_PATH = BENCH_VAR / "bench.sqlite3"
 DEV_DB = ROOT / "var" / "palermo.sqlite3"
 HOST = "127.0.0.1"
-
 BARE = "/bench/bare/"
-# demo_data --scale is "demo accounts per role and State"; the demo accounts share one password
-# hash, so a larger scale costs only rows.
-DEFAULT_NUMERIC_SCALE = "2"
-URLS = [
-    BARE,
-    "/en/",
-    "/en/states/",
-    "/en/states/?instrument=untoc&status=party",
-    "/ar/states/",
-    "/en/states/mex/",
-    "/en/instruments/",
-    "/en/instruments/untoc/",
-    "/en/instruments/untoc/articles/18/",
-    "/en/sources/",
-    "/en/directory/",
-    "/en/directory/states/chn/",
-    "/en/directory/authorities/1/",
-    "/en/directory/search/?q=mexique",
-    "/ru/directory/search/?q=%D0%BC%D0%B5%D0%BA%D1%81%D0%B8%D0%BA%D0%B0&function=receive_mla",
-    "/en/directory/finder/?requesting=FRA&requested=MEX&measure=mla-f&urgent=on",
-    "/api/v1/authorities",
-    "/api/v1/authorities/1",
-    "/healthz",
+AUTHORITY = "{authority}"  # replaced by the public authority bench/queries.py --pick chooses
+
+
+@dataclass(frozen=True)
+class Scale:
+    demo_args: tuple[str, ...]
+    description: str
+    requests: int
+    seconds: float
+    warmup: int
+    gzip_requests: int
+
+
+SCALES = {
+    "full": Scale(("--all-states", "--authorities", "101", "--contacts", "3", "--sections", "5"),
+                  "every State, 101 fictional authorities each, 3 contact persons per "
+                  "authority, 5 profile sections per State", 2000, 10.0, 40, 50),
+    "small": Scale(("--authorities", "5", "--contacts", "3", "--sections", "5"),
+                   "the 8 demo States, 5 fictional authorities each, 3 contact persons per "
+                   "authority, 5 profile sections per State", 300, 3.0, 10, 20),
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    kind: str  # what the issue's targets call it; see TARGET_RATIOS and DIRECTORY_KINDS
+
+    def url(self, picked: dict[str, Any]) -> str:
+        return self.path.replace(AUTHORITY, str(picked.get("authority")))
+
+
+def q(text: str) -> str:
+    return quote(text, safe="")
+
+
+PAGES = [
+    Page(BARE, "bare"),
+    Page("/en/", "reference"),
+    Page("/en/states/", "reference"),
+    Page("/ar/states/", "reference"),
+    Page("/en/states/mex/", "reference"),
+    Page("/en/instruments/untoc/", "reference"),
+    Page("/en/instruments/untoc/articles/18/", "reference"),
+    Page("/en/sources/", "reference"),
+    Page("/en/directory/", "home"),
+    Page("/en/directory/states/mex/", "state"),
+    Page("/fr/directory/states/fra/", "state"),
+    Page(f"/en/directory/authorities/{AUTHORITY}/", "authority"),
+    Page(f"/ar/directory/authorities/{AUTHORITY}/", "authority"),
+    Page("/en/directory/search/?q=mexique", "search"),
+    Page(f"/ru/directory/search/?q={q('Мексика')}&function=receive_mla", "search"),
+    Page(f"/zh-hans/directory/search/?q={q('墨西哥')}", "search"),
+    Page(f"/ar/directory/search/?q={q('المكسيك')}&instrument=uncac", "search"),
+    Page("/en/directory/search/?function=extradition&group=AFR&language=fr", "search"),
+    Page("/en/directory/search/?q=demo", "search"),
+    Page("/en/directory/finder/?requesting=FRA&requested=MEX&measure=mla-f&urgent=on", "finder"),
+    Page("/api/v1/authorities", "api-list"),
+    Page(f"/api/v1/authorities?q={q('墨西哥')}&function=receive_mla", "api-list"),
+    Page("/api/v1/authorities?instrument=uncac&language=fr&page=3", "api-list"),
+    Page(f"/api/v1/authorities/{AUTHORITY}", "api-detail"),
+    Page("/healthz", "health"),
 ]
+
+# The targets of the directory issue (issue 3): throughput as a fraction of the bare view's,
+# at most 8 SQL queries per page or endpoint, HTML at most 20 KB gzipped.
+TARGET_RATIOS = {"state": 0.40, "authority": 0.40, "search": 0.30, "finder": 0.30,
+                 "api-list": 0.30}
+DIRECTORY_KINDS = ["home", "state", "authority", "search", "finder", "api-list", "api-detail"]
+HTML_KINDS = {"home", "state", "authority", "search", "finder"}
+MAX_QUERIES = 8
+MAX_HTML_GZIP = 20_000  # bytes
 
 
 def log(message: str) -> None:
     print(message, flush=True)
 
 
+# --- the database -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Database:
+    url: str
+    vendor: str  # "sqlite" or "postgresql"
+
+    @property
+    def label(self) -> str:
+        if self.vendor == "sqlite":
+            return f"`{DB_PATH.relative_to(ROOT)}`"
+        parts = urlsplit(self.url)
+        return f"`{parts.path.lstrip('/')}` on {parts.hostname}:{parts.port or 5432}"
+
+
+def choose_database() -> Database:
+    """SQLite in var/bench/, or the PostgreSQL database DATABASE_URL names (a bench one)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        return Database(f"sqlite:///{DB_PATH}", "sqlite")
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("DATABASE_URL must name a PostgreSQL database for the benchmark; "
+                         "leave it unset to benchmark on var/bench/bench.sqlite3.")
+    name = unquote(urlsplit(url).path.lstrip("/"))
+    if "bench" not in name:
+        raise SystemExit(
+            f"refusing to rebuild the PostgreSQL database {name!r}: the benchmark drops and "
+            "creates its database, so its name must contain 'bench' (e.g. palermo_bench)")
+    return Database(url, "postgresql")
+
+
+def recreate_postgres(database: Database) -> None:
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(database.url)
+    name = unquote(parts.path.lstrip("/"))
+    maintenance = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+    log(f"+ DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}")
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+            sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def remove_sqlite() -> None:
+    db = DB_PATH.resolve()
+    if db == DEV_DB.resolve() or BENCH_VAR.resolve() not in db.parents:
+        raise SystemExit(f"refusing to use {DB_PATH} as the benchmark database")
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{DB_PATH}{suffix}").unlink(missing_ok=True)
+
+
 # --- environment and management commands ------------------------------------------------
 
 
-def bench_env(settings_module: str) -> dict[str, str]:
+def bench_env(settings_module: str, database: Database) -> dict[str, str]:
     """The environment for every process of the run: development, DEBUG off, bench database."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("PALERMO_") and k not in {"DATABASE_URL", "REDIS_URL"}}
@@ -98,7 +208,7 @@ def bench_env(settings_module: str) -> dict[str, str]:
         "PALERMO_HOME": str(ROOT),
         "PALERMO_VAR": str(BENCH_VAR),
         "PALERMO_LOG_LEVEL": "WARNING",
-        "DATABASE_URL": f"sqlite:///{DB_PATH}",
+        "DATABASE_URL": database.url,
         "PYTHONPATH": os.pathsep.join(
             p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p
         ),
@@ -112,82 +222,56 @@ def palermo_command() -> list[str]:
 
 
 def palermo(
-    *args: str, check: bool = True, quiet: bool = False, settings: str = "palermo.settings"
+    database: Database, *args: str, settings: str = "palermo.settings",
 ) -> subprocess.CompletedProcess[str]:
-    command = [*palermo_command(), *args]
-    if not quiet:
-        log("+ palermo " + " ".join(args)
-            + (f"  (DJANGO_SETTINGS_MODULE={settings})" if settings != "palermo.settings" else ""))
-    result = subprocess.run(command, cwd=ROOT, env=bench_env(settings),
+    log("+ palermo " + " ".join(args)
+        + (f"  (DJANGO_SETTINGS_MODULE={settings})" if settings != "palermo.settings" else ""))
+    result = subprocess.run([*palermo_command(), *args], cwd=ROOT,
+                            env=bench_env(settings, database),
                             capture_output=True, text=True, check=False)
-    if check and result.returncode != 0:
+    if result.returncode != 0:
         sys.stderr.write(result.stdout + result.stderr)
         raise SystemExit(f"palermo {' '.join(args)} failed with exit code {result.returncode}")
     return result
 
 
-def choose_scale(help_text: str, wanted: str | None) -> str | None:
-    """The value for ``demo_data --scale``, or None if the command has no such option."""
-    if "--scale" not in help_text:
-        return None
-    if wanted:
-        return wanted
-    choices = re.search(r"--scale\s+\{([^}]*)\}", help_text)
-    if choices:
-        return choices.group(1).split(",")[-1].strip()  # the last choice, the largest
-    return DEFAULT_NUMERIC_SCALE
-
-
-def prepare_database(demo_scale: str | None, all_states: bool, reuse: bool) -> dict[str, Any]:
-    """Build the throwaway database; return what was done, for the report."""
-    db = DB_PATH.resolve()
-    if db == DEV_DB.resolve() or BENCH_VAR.resolve() not in db.parents:
-        raise SystemExit(f"refusing to use {DB_PATH} as the benchmark database")
-    BENCH_VAR.mkdir(parents=True, exist_ok=True)
-    info: dict[str, Any] = {"reused": reuse and DB_PATH.exists(), "steps": []}
-    if info["reused"]:
-        log(f"Reusing {DB_PATH.relative_to(ROOT)} (--reuse-db).")
-        info["demo"] = "as left by an earlier run (--reuse-db)"
-        return info
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{DB_PATH}{suffix}").unlink(missing_ok=True)
-
-    for step in (("migrate", "--noinput"), ("load_reference",), ("collectstatic", "--noinput")):
-        started = time.monotonic()
-        palermo(*step)
-        info["steps"].append({"command": "palermo " + " ".join(step),
-                              "seconds": time.monotonic() - started})
-    info["translations"] = compile_translations()
-
-    help_result = palermo("help", "demo_data", check=False, quiet=True)
-    if help_result.returncode != 0:
-        info["demo"] = "not generated: this installation has no demo_data command"
-        log("No demo_data command (palermo help demo_data failed); skipping demo data.")
-        return info
-    scale = choose_scale(help_result.stdout, demo_scale)
-    args: tuple[str, ...] = ("demo_data",)
-    if scale is not None:
-        args += ("--scale", scale)
-    if all_states and "--all-states" in help_result.stdout:
-        args += ("--all-states",)
+def timed(database: Database, *args: str) -> dict[str, Any]:
+    """Run a palermo command; its wall time, its process's CPU time and what it printed."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
-    result = palermo(*args, check=False)
-    if result.returncode != 0 and scale is not None:
-        log(f"demo_data --scale {scale} failed; trying without --scale.\n{result.stderr}")
-        args = ("demo_data",)
-        result = palermo(*args)
-    elif result.returncode != 0:
-        sys.stderr.write(result.stdout + result.stderr)
-        raise SystemExit("palermo demo_data failed")
-    info["steps"].append({"command": "palermo " + " ".join(args),
-                          "seconds": time.monotonic() - started})
-    info["demo"] = "generated with `palermo " + " ".join(args) + "`" + (
-        "" if scale is not None else " (the command has no --scale option)"
-    )
+    result = palermo(database, *args)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return {"command": "palermo " + " ".join(args), "seconds": time.monotonic() - started,
+            "cpu_seconds": cpu, "load_after": os.getloadavg()[0],
+            "output": result.stdout.strip().splitlines()[:1]}
+
+
+def prepare_database(database: Database, scale: Scale, reuse: bool) -> dict[str, Any]:
+    """Build the throwaway database; return what was done, for the report."""
+    BENCH_VAR.mkdir(parents=True, exist_ok=True)
+    reused = reuse and (database.vendor != "sqlite" or DB_PATH.exists())
+    info: dict[str, Any] = {"reused": reused, "steps": []}
+    if reused:
+        log(f"Reusing the benchmark database {database.label} (--reuse-db).")
+        info["demo"] = "as left by an earlier run (--reuse-db)"
+        info["translations"] = compile_translations(database)
+        return info
+    if database.vendor == "sqlite":
+        remove_sqlite()
+    else:
+        recreate_postgres(database)
+    for step in (("migrate", "--noinput"), ("load_reference",), ("collectstatic", "--noinput")):
+        info["steps"].append(timed(database, *step))
+    info["translations"] = compile_translations(database)
+    demo = timed(database, "demo_data", *scale.demo_args)
+    info["steps"].append(demo)
+    info["demo"] = f"generated with `{demo['command']}` ({scale.description})"
+    info["demo_step"] = demo
     return info
 
 
-def compile_translations() -> list[str]:
+def compile_translations(database: Database) -> list[str]:
     """Copy the message catalogues to var/bench/locale and compile them there.
 
     ``bench.settings`` points ``LOCALE_PATHS`` at that copy, so translated pages are measured
@@ -203,10 +287,19 @@ def compile_translations() -> list[str]:
         shutil.copy2(po, copy)
         languages.append(po.parts[-3])
     if languages:
-        palermo("compile_translations", settings="bench.settings")
+        palermo(database, "compile_translations", settings="bench.settings")
     else:
         log("No message catalogues (src/palermo/locale/*/LC_MESSAGES/*.po); pages stay English.")
     return sorted(set(languages))
+
+
+def bench_script(database: Database, *args: str) -> Any:
+    result = subprocess.run(
+        [sys.executable, str(BENCH_DIR / "queries.py"), *args],
+        cwd=ROOT, env=bench_env("bench.settings", database), stdout=subprocess.PIPE, text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
 
 
 # --- gunicorn ---------------------------------------------------------------------------
@@ -218,7 +311,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_gunicorn(port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_gunicorn(port: int, workers: int, database: Database) -> subprocess.Popen[bytes]:
     log_path = BENCH_VAR / "gunicorn.log"
     command = [
         sys.executable, "-m", "gunicorn", "palermo.wsgi:application",
@@ -229,7 +322,7 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen[bytes]:
     log(f"+ gunicorn on {HOST}:{port}, {workers} sync workers, DEBUG off "
         f"(log: {log_path.relative_to(ROOT)})")
     with log_path.open("ab") as log_file:
-        return subprocess.Popen(command, cwd=ROOT, env=bench_env("bench.settings"),
+        return subprocess.Popen(command, cwd=ROOT, env=bench_env("bench.settings", database),
                                 stdout=log_file, stderr=subprocess.STDOUT)
 
 
@@ -290,15 +383,6 @@ def run_load(port: int, paths: list[str], *, requests: int, seconds: float, conc
     return json.loads(stdout)
 
 
-def count_queries(paths: list[str]) -> dict[str, Any]:
-    log("+ counting SQL queries per request (Django test Client, bench.settings)")
-    result = subprocess.run(
-        [sys.executable, str(BENCH_DIR / "queries.py"), *paths],
-        cwd=ROOT, env=bench_env("bench.settings"), stdout=subprocess.PIPE, text=True, check=True,
-    )
-    return json.loads(result.stdout)
-
-
 # --- report -----------------------------------------------------------------------------
 
 
@@ -340,6 +424,30 @@ def bare_reference(plain: list[dict[str, Any]]) -> dict[str, float]:
     return {key: sum(r[key] for r in runs) / len(runs) for key in ("rps", "p50_ms")}
 
 
+def label(r: dict[str, Any]) -> str:
+    return r.get("label") or f"`{unquote(r['path'])}`"
+
+
+def sql_cell(q: dict[str, Any] | None) -> tuple[str, str]:
+    if not q:
+        return "—", "—"
+    return str(q["queries_cold"]), str(q["queries"])
+
+
+def cache_cell(r: dict[str, Any]) -> str:
+    seen = {k: v for k, v in r.get("page_cache", {}).items() if k != "none"}
+    if not seen:
+        return "—"
+    total = sum(r.get("page_cache", {}).values())
+    hits = seen.get("hit", 0)
+    return "hit" if hits == total else "miss" if not hits else f"hit {hits / total:.0%}"
+
+
+def gzipped_size(z: dict[str, Any]) -> int:
+    """What the page weighs on the wire when gzip is asked for (or would, if it were used)."""
+    return int(z["wire_bytes"] if "gzip" in z["content_encodings"] else z["gzip6_bytes"])
+
+
 def table(plain: list[dict[str, Any]], zipped: list[dict[str, Any]],
           queries: list[dict[str, Any]]) -> str:
     bare = bare_reference(plain)
@@ -347,12 +455,13 @@ def table(plain: list[dict[str, Any]], zipped: list[dict[str, Any]],
     by_path_queries = {r["path"]: r for r in queries}
     header = (
         "| URL | Status | Requests | req/s | p50 ms | p95 ms | p99 ms | req/s ÷ bare | "
-        "p50 ÷ bare | SQL queries | Body bytes | Bytes sent, gzip asked | gzip -6 would be |"
+        "p50 ÷ bare | SQL, first request | SQL, warm | Page cache | Body bytes | "
+        "Bytes sent, gzip asked | gzip -6 would be | Load (1 min) |"
     )
-    lines = [header, "|" + "|".join(["---"] + ["--:"] * 12) + "|"]
+    lines = [header, "|" + "|".join(["---"] + ["--:"] * 15) + "|"]
     for r in plain:
         z = by_path_gzip.get(r["path"], {})
-        q = by_path_queries.get(r["path"], {})
+        cold, warm = sql_cell(by_path_queries.get(r["path"]))
         bad = sum(v for k, v in r["statuses"].items() if not k.startswith("2"))
         bad += sum(r["errors"].values())
         status = ", ".join(r["statuses"]) or "—"
@@ -364,60 +473,129 @@ def table(plain: list[dict[str, Any]], zipped: list[dict[str, Any]],
                 sent += " (not compressed)"
         else:
             sent = "—"
-        sql = "—"
-        if q:
-            sql = str(q["queries"])
-            if q["queries_cold"] != q["queries"]:
-                sql += f" (first: {q['queries_cold']})"
-        label = r.get("label") or f"`{r['path']}`"
         lines.append(
-            f"| {label} | {status} | {r['requests']:,} | {r['rps']:,.0f} | "
+            f"| {label(r)} | {status} | {r['requests']:,} | {r['rps']:,.0f} | "
             f"{fmt_ms(r['p50_ms'])} | {fmt_ms(r['p95_ms'])} | {fmt_ms(r['p99_ms'])} | "
-            f"{r['rps'] / bare['rps']:.2f} | {r['p50_ms'] / bare['p50_ms']:.1f}× | {sql} | "
-            f"{fmt_bytes(r['body_bytes'])} | {sent} | "
-            f"{fmt_bytes(z['gzip6_bytes']) if z else '—'} |"
+            f"{r['rps'] / bare['rps']:.2f} | {r['p50_ms'] / bare['p50_ms']:.1f}× | {cold} | "
+            f"{warm} | {cache_cell(r)} | {fmt_bytes(r['body_bytes'])} | {sent} | "
+            f"{fmt_bytes(z['gzip6_bytes']) if z else '—'} | {r.get('load_1min', 0):.1f} |"
         )
     return "\n".join(lines)
 
 
+@dataclass
+class Check:
+    url: str
+    what: str
+    value: str
+    target: str
+    met: bool
+
+
+def check_targets(pages: list[Page], urls: list[str], plain: list[dict[str, Any]],
+                  zipped: list[dict[str, Any]], queries: list[dict[str, Any]]) -> list[Check]:
+    """Each directory URL against the issue's targets, from this run's figures."""
+    bare = bare_reference(plain)
+    first = {r["path"]: r for r in reversed(plain)}  # the first measurement of each path
+    by_path_gzip = {r["path"]: r for r in zipped}
+    by_path_queries = {r["path"]: r for r in queries}
+    checks = []
+    for page, url in zip(pages, urls, strict=True):
+        if page.kind not in DIRECTORY_KINDS or url not in first:
+            continue
+        name = f"`{unquote(url)}`"
+        ratio = first[url]["rps"] / bare["rps"]
+        if page.kind in TARGET_RATIOS:
+            target = TARGET_RATIOS[page.kind]
+            checks.append(Check(name, "req/s ÷ bare", f"{ratio:.2f}", f"≥ {target:.2f}",
+                                ratio >= target))
+        q = by_path_queries.get(url)
+        if q:
+            worst = max(q["queries_cold"], q["queries"])
+            checks.append(Check(name, "SQL queries (first, warm)",
+                                f"{q['queries_cold']}, {q['queries']}", f"≤ {MAX_QUERIES}",
+                                worst <= MAX_QUERIES))
+        z = by_path_gzip.get(url)
+        if page.kind in HTML_KINDS and z:
+            size = gzipped_size(z)
+            checks.append(Check(name, "HTML gzipped", f"{size:,} bytes",
+                                f"≤ {MAX_HTML_GZIP:,} bytes", size <= MAX_HTML_GZIP))
+    return checks
+
+
+def targets_section(checks: list[Check]) -> list[str]:
+    met = sum(check.met for check in checks)
+    lines = [
+        "## Targets",
+        "",
+        "The targets of the directory issue, checked by `bench/run.py` against the figures "
+        "above (nothing here is written by hand): authority and State pages at least 0.40 of "
+        "the bare view's throughput; search, finder and API list at least 0.30; at most "
+        f"{MAX_QUERIES} SQL queries per page or endpoint, on the first request of a process and "
+        f"on a warm one; HTML pages at most {MAX_HTML_GZIP:,} bytes gzipped (as sent when gzip "
+        "is asked for). The directory home and the API detail have no throughput target.",
+        "",
+        f"**{met} of {len(checks)} checks met.**",
+        "",
+        "| URL | Measure | This run | Target | Met |",
+        "|---|---|--:|--:|---|",
+    ]
+    lines += [f"| {c.url} | {c.what} | {c.value} | {c.target} | {'yes' if c.met else '**no**'} |"
+              for c in checks]
+    missed = [c for c in checks if not c.met]
+    if missed:
+        lines += ["", "Missed: " + "; ".join(f"{c.url} {c.what} {c.value} (target {c.target})"
+                                             for c in missed) + "."]
+    return lines
+
+
 def render(*, started: dt.datetime, total_seconds: float, args: argparse.Namespace,
-           machine: dict[str, str], db_info: dict[str, Any], database: dict[str, Any],
+           scale: Scale, machine: dict[str, str], db_info: dict[str, Any],
+           database: dict[str, Any], db: Database, picked: dict[str, Any],
            plain: list[dict[str, Any]], zipped: list[dict[str, Any]],
-           queries: list[dict[str, Any]], warnings: list[str]) -> str:
+           queries: list[dict[str, Any]], checks: list[Check], warnings: list[str]) -> str:
     rows = database["rows"]
     data_rows = ", ".join(
         f"{name.split('.')[-1]} {count:,}" for name, count in sorted(rows.items())
         if count and not name.split(".")[-1].startswith("Historical")
     ) or "none"
-    setup = "; ".join(f"`{s['command']}` {s['seconds']:.1f} s" for s in db_info["steps"])
+    setup = "; ".join(f"`{s['command']}` {s['seconds']:.1f} s (CPU {s['cpu_seconds']:.1f} s)"
+                      for s in db_info["steps"])
     compressed = any("gzip" in r["content_encodings"] for r in zipped)
     load = db_info["load"]
+    loads = [r["load_1min"] for r in plain if "load_1min" in r]
+    engine = ("SQLite " if db.vendor == "sqlite" else "") + database["version"].split(" on ")[0]
+    rebuilt = "rebuilt by each run" if db.vendor == "sqlite" else "dropped and created by each run"
     parts = [
         "# Benchmarks",
         "",
-        "Generated by `.venv/bin/python bench/run.py` (run from the project directory); "
-        "do not edit by hand, run it again.",
+        "Generated by `.venv/bin/python bench/run.py"
+        + (f" --scale {args.scale}" if args.scale != "full" else "") + "` "
+        + ("with `DATABASE_URL` naming a PostgreSQL database " if db.vendor != "sqlite" else "")
+        + "(run from the project directory); do not edit by hand, run it again.",
         "",
         f"- Date: {started:%Y-%m-%d %H:%M} UTC; the whole run took {total_seconds:.0f} s.",
         f"- Machine: {machine['nproc']} CPUs (nproc; {machine['cpus_usable']} usable), "
         f"{machine['cpu']}; {machine['system']}. Load average (1 min) {load['before'][0]:.1f} "
-        f"before the run, {load['after'][0]:.1f} after it: other work on the machine competes "
-        "with the benchmark when these exceed zero by much.",
+        f"before the run, {min(loads, default=0):.1f}–{max(loads, default=0):.1f} while the "
+        f"URLs were measured, {load['after'][0]:.1f} after it: other work on the machine "
+        "competes with the benchmark when these exceed zero by much.",
         f"- Software: Python {machine['python']}, Django {machine['django']}, "
         f"gunicorn {machine['gunicorn']}.",
-        f"- Database: SQLite {database['version']}, a throwaway file "
-        f"(`{DB_PATH.relative_to(ROOT)}`) rebuilt by each run"
-        + (" — this time reused (`--reuse-db`)" if db_info["reused"] else "")
-        + ".",
-        f"- Data: the real reference data (`load_reference`); fictional demo data "
-        f"{db_info['demo']}. Rows: {data_rows}.",
+        f"- Database: {engine}, {db.label}, a throwaway database {rebuilt}"
+        + (" — this time reused (`--reuse-db`)" if db_info["reused"] else "") + ".",
+        f"- Data (scale `{args.scale}`): the real reference data (`load_reference`); fictional "
+        f"demo data {db_info['demo']}. Rows: {data_rows}.",
     ]
     if setup:
-        parts.append(f"- Setup: {setup}.")
+        parts.append(f"- Setup (wall time, and CPU time of the command's own process): {setup}.")
     if db_info.get("translations"):
         parts.append("- Translations: a copy of `src/palermo/locale` compiled into "
                      "`var/bench/locale` (`bench.settings` reads it) for "
                      + ", ".join(db_info["translations"]) + ".")
+    if picked.get("authority"):
+        parts.append(f"- The authority measured: no. {picked['authority']}, "
+                     f"“{picked['authority_name']}”, public (chosen by `bench/queries.py --pick`).")
     parts += [
         "",
         "## Method",
@@ -427,10 +605,10 @@ def render(*, started: dt.datetime, total_seconds: float, args: argparse.Namespa
         "`DJANGO_SETTINGS_MODULE=bench.settings`: Palermo's settings and URLs plus a bare view, "
         f"`{BARE}`, that returns a constant {plain[0]['body_bytes']}-byte HTML page through the "
         "full middleware stack without touching the database or a template. It is the ceiling "
-        "every other figure is compared with. Log level WARNING; no Redis (local-memory cache). "
-        "The database is given by `DATABASE_URL`, so the SQLite options of Palermo's default "
-        "configuration (WAL journal, immediate transactions) do not apply; the measured pages "
-        "only read.",
+        "every other figure is compared with. Log level WARNING; no Redis (local-memory cache, "
+        "one per worker process). The database is given by `DATABASE_URL`, so the SQLite "
+        "options of Palermo's default configuration (WAL journal, immediate transactions) do "
+        "not apply; the measured pages only read.",
         "",
         "A second process, `bench/load.py`, drives the server: for each URL, "
         f"{args.warmup} warm-up requests that are not recorded, then {args.concurrency} client "
@@ -440,7 +618,10 @@ def render(*, started: dt.datetime, total_seconds: float, args: argparse.Namespa
         "req/s is requests answered divided by the wall time of the measured phase. "
         "gunicorn's sync workers close the connection after every response, so each request "
         "also pays for a new loopback TCP connection. The client and the server share the "
-        "same CPUs.",
+        "same CPUs. The requests are anonymous: *Page cache* shows what Palermo's page cache "
+        "answered to them (its `X-Palermo-Page-Cache` header), so a \"hit\" row measures "
+        "serving a finished page, not rendering it. *Load (1 min)* is the machine's load "
+        "average as the URL's measurement began.",
         "",
         "Sizes: *Body bytes* is the uncompressed response body. A second, shorter pass "
         f"({args.gzip_requests} requests per URL) sends `Accept-Encoding: gzip`; *Bytes sent, "
@@ -448,9 +629,11 @@ def render(*, started: dt.datetime, total_seconds: float, args: argparse.Namespa
         "body compressed by the client for comparison. Headers are not counted.",
         "",
         "SQL queries per request are counted separately, in-process, with Django's test "
-        "Client and `CaptureQueriesContext` against the same database and settings: each URL "
-        "is requested twice and the second (warm) request is counted; where the first "
-        "request differed, its count is given as *first*.",
+        "Client and `CaptureQueriesContext` against the same database and settings, in a "
+        "fresh process: each URL is requested twice, and both are counted. *SQL, first "
+        "request* is the first request for that URL in the process (nothing cached for it "
+        "yet, as after a restart or a change of data); *SQL, warm* is the second, as a "
+        "long-running worker answers it.",
         "",
         "## Results",
         "",
@@ -461,6 +644,24 @@ def render(*, started: dt.datetime, total_seconds: float, args: argparse.Namespa
         "median latency the page's median latency is. The bare view is measured first and "
         "again last; the ratios use the mean of the two, and the difference between the two "
         "rows shows how much conditions drifted during the run.",
+        "",
+        *targets_section(checks),
+        "",
+        "## How to run it",
+        "",
+        "```sh",
+        ".venv/bin/python bench/run.py                 # about 20,000 authorities, on SQLite",
+        ".venv/bin/python bench/run.py --scale small   # 40 authorities, a shorter load",
+        "DATABASE_URL=postgres://postgres@127.0.0.1:5432/palermo_bench .venv/bin/python "
+        "bench/run.py",
+        "```",
+        "",
+        "Without `DATABASE_URL` the run builds `var/bench/bench.sqlite3`. With it, the "
+        "PostgreSQL database it names is dropped and created again, so its name must contain "
+        "\"bench\" (the run refuses any other) and the user needs the CREATEDB privilege. "
+        "`--reuse-db` skips the rebuild and measures the database an earlier run left; "
+        "`--requests`, `--seconds`, `--concurrency`, `--warmup` and `--workers` change the "
+        "load. Raw figures, with every SQL statement counted, go to `var/bench/results.json`.",
         "",
         "## How to read this",
         "",
@@ -476,9 +677,8 @@ def render(*, started: dt.datetime, total_seconds: float, args: argparse.Namespa
     notes = list(warnings)
     if not compressed:
         notes.append(
-            "The server sent every response uncompressed although the client asked for gzip: "
-            "Palermo has no `GZipMiddleware` (WhiteNoise compresses static files only), so "
-            "pages travel at their full size unless a proxy in front compresses them."
+            "The server sent every response uncompressed although the client asked for gzip, "
+            "so pages travel at their full size unless a proxy in front compresses them."
         )
     if notes:
         parts += ["", "## Notes from this run", ""]
@@ -489,12 +689,14 @@ def render(*, started: dt.datetime, total_seconds: float, args: argparse.Namespa
 def check_results(plain: list[dict[str, Any]], queries: list[dict[str, Any]],
                   database: dict[str, Any], db_info: dict[str, Any]) -> list[str]:
     warnings = []
-    load = db_info["load"]["before"][0]
-    if load > 0.5 * (os.cpu_count() or 1):
+    cpus = os.cpu_count() or 1
+    loads = [r["load_1min"] for r in plain if "load_1min" in r]
+    busiest = max([db_info["load"]["before"][0], *loads])
+    if busiest > 0.5 * cpus:
         warnings.append(
-            f"The machine was busy before the run (load average {load:.1f} on "
-            f"{os.cpu_count()} CPUs): absolute figures are lower than on a quiet machine, "
-            "and even the ratios are less reliable."
+            f"The machine was busy (load average up to {busiest:.1f} on {cpus} CPUs): "
+            "absolute figures are lower than on a quiet machine, and even the ratios are less "
+            "reliable, since the load changed from one URL to the next."
         )
     if database["debug"]:
         warnings.append("DEBUG was on in the measured settings; the figures are not valid.")
@@ -504,13 +706,21 @@ def check_results(plain: list[dict[str, Any]], queries: list[dict[str, Any]],
             f"The bare view's throughput drifted from {bare[0]['rps']:.0f} to "
             f"{bare[1]['rps']:.0f} req/s during the run; the machine was not quiet."
         )
+    hits = [r for r in plain if r.get("page_cache", {}).get("hit")]
+    if hits:
+        warnings.append(
+            f"{len(hits)} of the measured URLs were answered from Palermo's page cache after "
+            "the warm-up: their throughput is that of serving a stored page; the *SQL, first "
+            "request* column shows what rendering it costs."
+        )
     for r in plain:
         bad = {k: v for k, v in r["statuses"].items() if not k.startswith("2")}
         if bad or r["errors"]:
             warnings.append(f"`{r['path']}` answered {bad or ''} {r['errors'] or ''}".strip())
         if r["wire_sizes_seen"] > 1:
-            warnings.append(f"`{r['path']}` varied in size between responses "
-                            f"({r['wire_sizes_seen']} different sizes); the most common is shown.")
+            warnings.append(f"`{unquote(r['path'])}` varied in size between responses "
+                            f"({r['wire_sizes_seen']} different sizes); the most common is "
+                            "shown.")
     for q in queries:
         if q["status"] != 200:
             warnings.append(f"`{q['path']}` answered {q['status']} to the test Client.")
@@ -527,59 +737,70 @@ def stop_on_sigterm(signum: int, frame: object) -> None:
 def main(argv: list[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, stop_on_sigterm)
     parser = argparse.ArgumentParser(description="Benchmark Palermo; write docs/benchmarks.md.")
-    parser.add_argument("--requests", type=int, default=2000, help="requests per URL")
-    parser.add_argument("--seconds", type=float, default=10.0, help="time limit per URL")
+    parser.add_argument("--scale", choices=sorted(SCALES), default="full",
+                        help="full: about 20,000 authorities in 198 States (the default); "
+                        "small: 40 authorities in 8 States, and a shorter load")
+    parser.add_argument("--requests", type=int, help="requests per URL")
+    parser.add_argument("--seconds", type=float, help="time limit per URL")
     parser.add_argument("--concurrency", type=int, default=4, help="client processes")
-    parser.add_argument("--warmup", type=int, default=40, help="unrecorded requests per URL")
-    parser.add_argument("--gzip-requests", type=int, default=50,
-                        help="requests per URL in the gzip pass")
+    parser.add_argument("--warmup", type=int, help="unrecorded requests per URL")
+    parser.add_argument("--gzip-requests", type=int, help="requests per URL in the gzip pass")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
-    parser.add_argument("--demo-scale", default=None,
-                        help="value for demo_data --scale (default: the largest choice if it "
-                        f"lists choices, else {DEFAULT_NUMERIC_SCALE})")
-    parser.add_argument("--demo-all-states", action="store_true",
-                        help="pass --all-states to demo_data (slow: an account costs ~0.5 s)")
     parser.add_argument("--reuse-db", action="store_true",
-                        help="keep var/bench/bench.sqlite3 if it exists")
+                        help="keep the benchmark database of an earlier run")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args(argv)
+    scale = SCALES[args.scale]
+    for name in ("requests", "seconds", "warmup", "gzip_requests"):
+        if getattr(args, name) is None:
+            setattr(args, name, getattr(scale, name))
 
     started = dt.datetime.now(dt.UTC)
     clock = time.monotonic()
     load_before = os.getloadavg()
-    db_info = prepare_database(args.demo_scale, args.demo_all_states, args.reuse_db)
+    db = choose_database()
+    db_info = prepare_database(db, scale, args.reuse_db)
+    picked = bench_script(db, "--pick")
+    pages = [page for page in PAGES if AUTHORITY not in page.path or picked.get("authority")]
+    urls = [page.url(picked) for page in pages]
 
     port = free_port()
-    server = start_gunicorn(port, args.workers)
+    server = start_gunicorn(port, args.workers, db)
     try:
         wait_until_up(server, port)
         log(f"+ load: {args.requests} requests or {args.seconds:g} s per URL, "
             f"concurrency {args.concurrency}")
-        plain = run_load(port, [*URLS, BARE], requests=args.requests, seconds=args.seconds,
+        plain = run_load(port, [*urls, BARE], requests=args.requests, seconds=args.seconds,
                          concurrency=args.concurrency, warmup=args.warmup, use_gzip=False)
         log(f"+ load with Accept-Encoding: gzip, {args.gzip_requests} requests per URL")
-        zipped = run_load(port, URLS, requests=args.gzip_requests, seconds=2.0,
+        zipped = run_load(port, urls, requests=args.gzip_requests, seconds=2.0,
                           concurrency=args.concurrency, warmup=0, use_gzip=True)
     finally:
         stop_gunicorn(server)
 
-    measured = count_queries(URLS)
+    log("+ counting SQL queries per request (Django test Client, bench.settings)")
+    measured = bench_script(db, *urls)
     queries, database = measured["queries"], measured["database"]
     plain[-1]["label"] = f"`{BARE}` again, at the end"
     db_info["load"] = {"before": load_before, "after": os.getloadavg()}
     warnings = check_results(plain, queries, database, db_info)
+    checks = check_targets(pages, urls, plain, zipped, queries)
     total = time.monotonic() - clock
     (BENCH_VAR / "results.json").write_text(json.dumps({
-        "started": started.isoformat(), "seconds": total, "db": db_info,
-        "database": database, "plain": plain, "gzip": zipped, "queries": queries,
+        "started": started.isoformat(), "seconds": total, "scale": args.scale, "db": db_info,
+        "database": database, "picked": picked, "plain": plain, "gzip": zipped,
+        "queries": queries, "targets": [check.__dict__ for check in checks],
     }, indent=1))
-    report = render(started=started, total_seconds=total, args=args, machine=versions(),
-                    db_info=db_info, database=database, plain=plain, zipped=zipped,
-                    queries=queries, warnings=warnings)
+    report = render(started=started, total_seconds=total, args=args, scale=scale,
+                    machine=versions(), db_info=db_info, database=database, db=db,
+                    picked=picked, plain=plain, zipped=zipped, queries=queries, checks=checks,
+                    warnings=warnings)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(report, encoding="utf-8")
     log("")
     log(table(plain, zipped, queries))
+    log("")
+    log("\n".join(targets_section(checks)))
     for warning in warnings:
         log(f"! {warning}")
     log(f"\nWrote {args.output} in {total:.0f} s.")
