@@ -9,6 +9,8 @@ from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 from ninja.renderers import JSONRenderer
 
+from palermo.core.pagecache import anonymous_page
+
 from . import directory, finder, reference
 from .auth import BearerToken, Session, TokenRefused, token_scope
 from .conditional import conditional
@@ -73,7 +75,9 @@ api.add_router("", reference.router)
 api.add_router("", directory.router)
 api.add_router("", finder.router)
 api.add_decorator(conditional, mode="view")
-api.add_decorator(token_scope, mode="view")  # the outermost: see its docstring
+api.add_decorator(token_scope, mode="view")  # outside conditional: see its docstring
+# Outermost: anonymous answers without a token come from the whole-page cache (core.pagecache).
+api.add_decorator(anonymous_page("day"), mode="view")
 
 
 @api.exception_handler(Http404)

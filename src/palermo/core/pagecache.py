@@ -43,7 +43,8 @@ from django.utils.translation import get_language
 from .models import DataVersion
 
 WATCHED_APPS = frozenset({"reference", "directory"})
-KEPT_HEADERS = ("Content-Type", "Content-Language")
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition", "ETag",
+                "Last-Modified", "Cache-Control", "Vary")
 MIN_GZIP_BYTES = 200  # as GZipMiddleware: smaller bodies grow when compressed
 Bucket = Literal["none", "day", "minute"]
 
@@ -114,13 +115,15 @@ def _enabled() -> bool:
 
 
 def cacheable_request(request: HttpRequest) -> bool:
-    """Anonymous, without a session or pending messages, asking to read."""
+    """Anonymous, without a session, pending messages or a token, asking to read."""
     if request.method not in ("GET", "HEAD"):
         return False
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
         return False
-    return "HTTP_AUTHORIZATION" not in request.META
+    # A token decides who asks; a conditional request is answered by the view (304).
+    return not any(header in request.META for header in (
+        "HTTP_AUTHORIZATION", "HTTP_IF_NONE_MATCH", "HTTP_IF_MATCH", "HTTP_IF_MODIFIED_SINCE"))
 
 
 def _bucket(kind: Bucket) -> str:
