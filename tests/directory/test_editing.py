@@ -343,3 +343,16 @@ def test_bad_versions_and_bad_addresses_never_answer_500(world, focal_point_a):
         assert client.get(url).status_code == 404, url
     authority.refresh_from_db()
     assert authority.version == 1
+
+
+def test_a_second_section_for_the_same_measure_is_refused_with_a_message(world, focal_point_a):
+    from palermo.directory.models import ProfileSection
+
+    client = client_for(focal_point_a)
+    url = "/en/directory/manage/mex/profile/new/?measure=mla"
+    data = form_data(client, url)
+    data["summary_en"] = "A second summary"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+    assert ProfileSection.objects.filter(state__code="MEX", measure="mla").count() == 1

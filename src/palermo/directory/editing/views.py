@@ -127,6 +127,15 @@ def _save(request: HttpRequest, kind: Kind, entry: Any, form: Any,
     )
 
 
+def _show_errors(form: Any, error: ValidationError) -> None:
+    """The service's validation messages, beside their fields where the form has them."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
 @dataclass
 class ConflictRow:
     label: str
@@ -187,7 +196,7 @@ def _edit_page(request: HttpRequest, kind: Kind, state: State | None, entry: Any
             except services.EditNotAllowed as exc:
                 raise Http404 from exc
             except ValidationError as error:
-                form.add_error(None, error)
+                _show_errors(form, error)
             else:
                 messages.success(request, _("Saved: %(entry)s.") % {"entry": saved})
                 return HttpResponseRedirect(_manage_url(state))
