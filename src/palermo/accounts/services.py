@@ -181,7 +181,8 @@ def invitation_accept(
     """Accept an invitation: as the signed-in ``user`` whose address it is, or by creating
     the account with ``password``. The address is then verified: the link reached it.
     """
-    invitation = Invitation.objects.select_for_update().select_related("state").get(
+    # Lock the invitation row only (its State is an outer join PostgreSQL cannot lock).
+    invitation = Invitation.objects.select_for_update(of=("self",)).select_related("state").get(
         pk=invitation.pk,
     )
     status = invitation.status_at(timezone.now())
