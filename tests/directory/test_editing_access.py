@@ -126,8 +126,7 @@ def test_editing_needs_a_second_factor(world, state_a):
     authority.city = "Changed"
     with pytest.raises(services.EditNotAllowed):
         services.entry_save(user=editor, instance=authority, token="1")
-    # The public pages do not offer an editing link to someone who cannot edit yet … and do
-    # to someone who can.
+    # The public page still offers the editing link: it leads to setting up the second factor.
     assert "Edit this authority" in client.get(
         f"/en/directory/authorities/{authority.pk}/").content.decode()
 
