@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "palermo.freshness",
 ]
 
 MIDDLEWARE = [
@@ -307,3 +308,17 @@ PALERMO_INVITATION_DAYS = env_int("PALERMO_INVITATION_DAYS", 14)
 # A signed-in session is refreshed at most this often; it expires after SESSION_COOKIE_AGE
 # (PALERMO_SESSION_SECONDS) without activity.
 PALERMO_SESSION_REFRESH_SECONDS = 300
+
+# Freshness (palermo.freshness, decision 3/2 g(vi)): a State whose directory entries were neither
+# updated nor confirmed for PALERMO_STALE_AFTER_DAYS gets a reminder to its focal points every
+# PALERMO_REMINDER_EVERY_DAYS; after PALERMO_REMINDERS_BEFORE_ESCALATION reminders the
+# secretariat is told. Links in those mails start with PALERMO_SITE_URL.
+PALERMO_STALE_AFTER_DAYS = env_int("PALERMO_STALE_AFTER_DAYS", 183)
+PALERMO_REMINDER_EVERY_DAYS = env_int("PALERMO_REMINDER_EVERY_DAYS", 30)
+PALERMO_REMINDERS_BEFORE_ESCALATION = env_int("PALERMO_REMINDERS_BEFORE_ESCALATION", 3)
+if min(PALERMO_STALE_AFTER_DAYS, PALERMO_REMINDER_EVERY_DAYS,
+       PALERMO_REMINDERS_BEFORE_ESCALATION) < 1:
+    raise SystemExit("Palermo: PALERMO_STALE_AFTER_DAYS, PALERMO_REMINDER_EVERY_DAYS and "
+                     "PALERMO_REMINDERS_BEFORE_ESCALATION must be at least 1.")
+PALERMO_SITE_URL = env_str("PALERMO_SITE_URL") or (
+    f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else "http://127.0.0.1:8000")

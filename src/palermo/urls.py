@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("account/", include("palermo.accounts.urls")),
     path("account/", include("allauth.urls")),
     path("directory/", include("palermo.directory.urls")),
+    path("freshness/", include("palermo.freshness.urls")),
     path("api-tokens/", include("palermo.api.token_urls")),
     path("editions/", include("palermo.editions.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,279 @@
+"""Reads of freshness: when each State's directory entries were last updated and confirmed,
+whether they are stale, and which reminders went out.
+
+The dates come from the data itself (the newest ``updated_at`` of a State's authorities,
+designations, contacts and profile sections), read through the access layer: the secretariat's
+dashboard and the reminder task see every entry, restricted ones included, so a State that
+updated only restricted entries is not reminded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import connections
+from django.db.models import CharField, F, Max, Min, QuerySet, Value
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from palermo.accounts import access as account_access
+from palermo.accounts.models import Membership, User
+from palermo.directory import access
+from palermo.directory.models import Designation
+from palermo.directory.selectors import InstrumentCoverage
+from palermo.reference.models import Participation, RegionalGroup, State
+from palermo.reference.selectors import sort_key
+
+from .models import Confirmation, ReminderLog
+
+
+@dataclass(frozen=True)
+class _Everything:
+    """The reader of the reminder task: it sees what the secretariat sees."""
+
+    is_authenticated: bool = True
+    is_active: bool = True
+    is_secretariat: bool = True
+
+
+EVERYTHING = _Everything()
+
+
+class Status:
+    CURRENT = "current"
+    STALE = "stale"
+    ESCALATED = "escalated"
+
+
+@dataclass
+class StateFreshness:
+    state: State
+    groups: list[RegionalGroup]
+    last_updated: dt.datetime | None
+    last_confirmed: dt.datetime | None
+    first_focal_point: dt.datetime | None  # when its longest-serving focal point was named
+    stale: bool
+    reminders: int = 0  # rounds of reminders in the current period
+    escalated: bool = False
+    last_reminder: dt.datetime | None = None
+
+    @property
+    def has_focal_point(self) -> bool:
+        return self.first_focal_point is not None
+
+    @property
+    def period_start(self) -> dt.datetime | None:
+        """Since when the entries are unchanged and unconfirmed (reminders count from here)."""
+        dates = [d for d in (self.last_updated, self.last_confirmed) if d is not None]
+        return max(dates) if dates else self.first_focal_point
+
+    @property
+    def status(self) -> str:
+        if not self.stale:
+            return Status.CURRENT
+        return Status.ESCALATED if self.escalated else Status.STALE
+
+
+def stale_after() -> dt.timedelta:
+    return dt.timedelta(days=settings.PALERMO_STALE_AFTER_DAYS)
+
+
+def _latest(qs: QuerySet[Any], state: str, kind: str, date: Any) -> QuerySet[Any]:
+    """(state id, kind, date) rows, one per State: a part of one UNION query."""
+    return (qs.order_by().annotate(a_state=F(state)).values("a_state")
+            .annotate(b_kind=Value(kind, output_field=CharField()), c_at=date))
+
+
+def _union(parts: list[QuerySet[Any]], columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    """The rows of several ``values()`` queries in one UNION ALL query, columns by name.
+
+    Django 5.2 may list a values query's annotations in another order than they were given,
+    and an ORM UNION matches columns by position, so each part is wrapped and its columns are
+    selected by their names.
+    """
+    connection = connections[parts[0].db]
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    sqls: list[str] = []
+    params: list[Any] = []
+    for number, part in enumerate(parts):
+        sql, part_params = part.query.sql_with_params()
+        # Django compiled ``sql`` with its parameters apart; the names are ours, quoted.
+        sqls.append(f"SELECT {quoted} FROM ({sql}) part{number}")  # noqa: S608
+        params.extend(part_params)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(sqls), params)
+        return list(cursor.fetchall())
+
+
+def _aware(value: Any) -> dt.datetime:
+    """A date read by raw SQL: aware from PostgreSQL, text in UTC from SQLite."""
+    moment = value if isinstance(value, dt.datetime) else parse_datetime(str(value))
+    if moment is None:
+        raise ValueError(f"not a date: {value!r}")
+    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=dt.UTC)
+
+
+def activity_by_state(reader: Any) -> dict[int, dict[str, dt.datetime]]:
+    """State id → {"updated", "confirmed", "focal"} → date, in one query."""
+    parts = [
+        _latest(access.authorities_visible_to(reader), "state", "updated", Max("updated_at")),
+        _latest(access.contacts_visible_to(reader), "authority__state", "updated",
+                Max("updated_at")),
+        _latest(Designation.objects.filter(authority__in=access.authorities_visible_to(reader)),
+                "authority__state", "updated", Max("updated_at")),
+        _latest(access.profile_sections_visible_to(reader), "state", "updated",
+                Max("updated_at")),
+        _latest(Confirmation.objects.all(), "state", "confirmed", Max("confirmed_at")),
+        _latest(account_access.memberships_visible_to(reader)
+                .filter(role=Membership.Role.FOCAL_POINT, user__is_active=True),
+                "state", "focal", Min("created_at")),
+    ]
+    result: dict[int, dict[str, dt.datetime]] = defaultdict(dict)
+    for state_id, kind, raw in _union(parts, ("a_state", "b_kind", "c_at")):
+        at = _aware(raw)
+        known = result[state_id].get(kind)
+        if known is None or (at > known if kind != "focal" else at < known):
+            result[state_id][kind] = at
+    return result
+
+
+@dataclass
+class PeriodReminders:
+    rounds: int = 0  # highest sequence number of any kind
+    escalated: bool = False
+    last: dt.datetime | None = None
+
+
+def reminders_by_period() -> dict[tuple[int, dt.datetime], PeriodReminders]:
+    """(State id, period start) → the reminders claimed in that period, in one query."""
+    rows = (ReminderLog.objects.order_by().values("state_id", "period_start", "kind")
+            .annotate(rounds=Max("sequence"), last=Max("claimed_at")))
+    result: dict[tuple[int, dt.datetime], PeriodReminders] = defaultdict(PeriodReminders)
+    for row in rows:
+        entry = result[(row["state_id"], row["period_start"])]
+        entry.rounds = max(entry.rounds, row["rounds"])
+        entry.escalated = entry.escalated or row["kind"] == ReminderLog.Kind.ESCALATION
+        entry.last = max(d for d in (entry.last, row["last"]) if d is not None)
+    return result
+
+
+def state_freshness(reader: Any, *, now: dt.datetime,
+                    states: list[State] | None = None) -> list[StateFreshness]:
+    """Every State's freshness (four queries; none when ``states`` are given, plus two)."""
+    if states is None:
+        states = list(State.objects.prefetch_related("regional_groups"))
+    activity = activity_by_state(reader)
+    reminders = reminders_by_period()
+    result = []
+    for state in states:
+        dates = activity.get(state.pk, {})
+        entry = StateFreshness(
+            state=state, groups=list(state.regional_groups.all()),
+            last_updated=dates.get("updated"), last_confirmed=dates.get("confirmed"),
+            first_focal_point=dates.get("focal"), stale=True,
+        )
+        start = entry.period_start
+        entry.stale = start is None or now - start >= stale_after()
+        if start is not None and entry.stale:
+            period = reminders.get((state.pk, start), PeriodReminders())
+            entry.reminders, entry.escalated = period.rounds, period.escalated
+            entry.last_reminder = period.last
+        result.append(entry)
+    return result
+
+
+def last_confirmed(state: State) -> dt.datetime | None:
+    """The newest confirmation of a State's entries (one query)."""
+    return (Confirmation.objects.filter(state=state).order_by("-confirmed_at")
+            .values_list("confirmed_at", flat=True).first())
+
+
+def may_confirm(user: Any, state: State) -> bool:
+    """The secretariat, and the State's own focal points."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(user.is_secretariat or state.pk in account_access.focal_point_state_ids(user))
+
+
+@dataclass
+class DueRound:
+    """The next round of mails for one stale State."""
+
+    state: State
+    period_start: dt.datetime
+    sequence: int
+    kind: str
+    freshness: StateFreshness
+    recipients: list[User] = field(default_factory=list)
+
+
+def due_rounds(*, now: dt.datetime) -> list[DueRound]:
+    """What the reminder task must send now: for each stale State with a focal point, the next
+    reminder when the interval since the last one has passed, then one escalation."""
+    every = dt.timedelta(days=settings.PALERMO_REMINDER_EVERY_DAYS)
+    limit = settings.PALERMO_REMINDERS_BEFORE_ESCALATION
+    rounds = []
+    for entry in state_freshness(EVERYTHING, now=now):
+        start = entry.period_start
+        if not entry.stale or start is None or entry.escalated:
+            continue
+        if entry.last_reminder is not None and now < entry.last_reminder + every:
+            continue
+        sequence = entry.reminders + 1
+        kind = ReminderLog.Kind.REMINDER if sequence <= limit else ReminderLog.Kind.ESCALATION
+        rounds.append(DueRound(state=entry.state, period_start=start, sequence=sequence,
+                               kind=kind, freshness=entry))
+    _add_recipients(rounds)
+    return [due for due in rounds if due.recipients]
+
+
+def _add_recipients(rounds: list[DueRound]) -> None:
+    """Focal points for reminders, the secretariat for escalations (two queries at most)."""
+    reminded = {due.state.pk for due in rounds if due.kind == ReminderLog.Kind.REMINDER}
+    focal: dict[int, list[User]] = defaultdict(list)
+    if reminded:
+        for membership in (Membership.objects.filter(
+                state_id__in=reminded, role=Membership.Role.FOCAL_POINT, user__is_active=True)
+                .exclude(user__email="").select_related("user").order_by("user__email")):
+            focal[membership.state_id].append(membership.user)
+    secretariat: list[User] = []
+    if any(due.kind == ReminderLog.Kind.ESCALATION for due in rounds):
+        secretariat = list(User.objects.filter(is_secretariat=True, is_active=True)
+                           .exclude(email="").order_by("email"))
+    for due in rounds:
+        due.recipients = (focal[due.state.pk] if due.kind == ReminderLog.Kind.REMINDER
+                          else secretariat)
+
+
+def parties_without_designation(reader: Any, coverage: list[InstrumentCoverage],
+                                states: list[State]) -> dict[int, list[State]]:
+    """Provision id → the recorded parties to its instrument that designated no authority
+    under it, for the provisions of :func:`palermo.directory.selectors.coverage` (one query;
+    ``states`` are every State, already read)."""
+    designations = (Designation.objects.filter(authority__in=access.authorities_visible_to(reader))
+                    .order_by().annotate(kind=Value("d", output_field=CharField()),
+                                         key=F("provision_id"),
+                                         state_pk=F("authority__state_id"))
+                    .values("kind", "key", "state_pk").distinct())
+    participations = (Participation.objects.filter(consent_on__isnull=False).order_by()
+                      .annotate(kind=Value("p", output_field=CharField()),
+                                key=F("instrument_id"), state_pk=F("state_id"))
+                      .values("kind", "key", "state_pk"))
+    designating: dict[int, set[int]] = defaultdict(set)
+    parties: dict[int, set[int]] = defaultdict(set)
+    for kind, key, state_id in _union([designations, participations],
+                                      ("kind", "key", "state_pk")):
+        (designating if kind == "d" else parties)[key].add(state_id)
+    by_id = {state.pk: state for state in states}
+    result: dict[int, list[State]] = {}
+    for entry in coverage:
+        for row in entry.provisions:
+            missing = (parties.get(entry.instrument.pk, set())
+                       - designating.get(row.provision.pk, set()))
+            result[row.provision.pk] = sorted((by_id[pk] for pk in missing if pk in by_id),
+                                              key=lambda s: sort_key(s.name))
+    return result

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "freshness"
+urlpatterns = [
+    path("states/<str:code>/confirm/", views.confirm, name="confirm"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/staleness.csv", views.staleness_csv, name="staleness_csv"),
+]

@@ -1,0 +1,94 @@
+"""Two workers running the reminder task at the same moment send each reminder once.
+
+The workers are two threads with their own database connections, so the data they read must be
+committed: this test uses a transactional database, which is emptied after it, and loads the
+reference data back for the tests that follow.
+
+The in-memory SQLite database of the test run locks whole tables between connections and says
+"database table is locked" at once instead of waiting, as a file database (with its busy
+timeout) and PostgreSQL do; a worker that meets that error runs again, as the next scheduled
+run would. Whatever the interleaving, each reminder must go out exactly once.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import OperationalError, connections
+from django_tasks_db.models import DBTaskResult
+
+from palermo.freshness.models import ReminderLog
+from palermo.freshness.tasks import send_due_reminders
+from palermo.reference.models import State
+
+from .conftest import stale_world
+
+WORKERS = 2
+
+
+@pytest.fixture
+def reference_restored(django_db_blocker: Any) -> Iterator[None]:
+    """Set up before the transactional database, so torn down after it is emptied."""
+    yield
+    with django_db_blocker.unblock():
+        call_command("load_reference", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_at_once() -> None:
+    """Here tasks go through the real queue (the database backend of the settings)."""
+
+
+def test_two_workers_at_once_send_each_reminder_once(reference_restored, transactional_db):
+    stale = stale_world(State.objects.get(code="MEX"))
+    start = threading.Barrier(WORKERS)
+    results: list[Any] = []
+
+    def worker() -> None:
+        start.wait()
+        try:
+            for _ in range(50):
+                try:
+                    results.append(send_due_reminders.call())
+                    return
+                except OperationalError as exc:
+                    if "locked" not in str(exc):
+                        raise
+            raise AssertionError("the database stayed locked")
+        except Exception as exc:  # reported by the assertion below
+            results.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(WORKERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sorted(m.to[0] for m in mail.outbox) == [stale.arabic.email, stale.french.email]
+    assert ReminderLog.objects.count() == 2
+
+    # The same period through the real queue: two runs queued, the worker runs both.
+    call_command("send_reminders", stdout=io.StringIO())
+    call_command("send_reminders", stdout=io.StringIO())
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["SUCCESSFUL"] * 2
+    assert len(mail.outbox) == 2
+
+
+def test_the_worker_sends_what_the_command_queued(reference_restored, transactional_db):
+    stale = stale_world(State.objects.get(code="MEX"))
+    call_command("send_reminders", stdout=io.StringIO())
+    assert mail.outbox == []  # queued, not sent
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    assert DBTaskResult.objects.get().return_value == {"sent": 2, "failed": 0,
+                                                      "claimed_elsewhere": 0}
+    assert sorted(m.to[0] for m in mail.outbox) == [stale.arabic.email, stale.french.email]
