@@ -49,8 +49,9 @@ from .schema import (
 )
 
 ExchangeError = ReadError
-DEFAULT_AUTHORITY_REF = re.compile(r"^A(\d+)$")
-DEFAULT_CONTACT_REF = re.compile(r"^C(\d+)$")
+DEFAULT_AUTHORITY_REF = re.compile(r"^A([1-9]\d*)$")
+DEFAULT_CONTACT_REF = re.compile(r"^C([1-9]\d*)$")
+CHUNK = 5000  # ids per IN (…) list: SQLite limits the parameters of one query
 
 
 @dataclass
@@ -103,6 +104,13 @@ def _parse_time(raw: str) -> dt.time:
 def _same(a: Any, b: Any) -> bool:
     """Equal, counting an empty translation (None) and empty text as the same."""
     return a == b or (a in (None, "") and b in (None, ""))
+
+
+def _in_chunks(queryset: Any, lookup: str, ids: Any) -> list[Any]:
+    """``queryset.filter(<lookup>__in=ids)``, a few thousand ids per query."""
+    ids = sorted(ids)
+    return [item for start in range(0, len(ids), CHUNK)
+            for item in queryset.filter(**{f"{lookup}__in": ids[start:start + CHUNK]})]
 
 
 @cache
@@ -610,13 +618,16 @@ class _Applier:
         through = getattr(model, through_field).through
         ids = [instance.pk for _, instance in pairs]
         current: dict[int, set[int]] = defaultdict(set)
-        for owner_id, language_id in through.objects.filter(**{f"{owner}_id__in": ids}) \
-                .values_list(f"{owner}_id", "language_id"):
+        pairs_in_db = through.objects.values_list(f"{owner}_id", "language_id")
+        for owner_id, language_id in _in_chunks(pairs_in_db, f"{owner}_id", ids):
             current[owner_id].add(language_id)
         changed = {instance.pk for row, instance in pairs
                    if set(row.languages or []) != current[instance.pk]}
         if changed:
-            through.objects.filter(**{f"{owner}_id__in": changed}).delete()
+            changed_ids = sorted(changed)
+            for start in range(0, len(changed_ids), CHUNK):
+                through.objects.filter(**{f"{owner}_id__in": changed_ids[start:start + CHUNK]}
+                                       ).delete()
             through.objects.bulk_create([
                 through(**{f"{owner}_id": instance.pk, "language_id": language_id})
                 for row, instance in pairs if instance.pk in changed
@@ -666,7 +677,8 @@ class _Applier:
                 by_key[(row.state.pk, row.extra["ref"])] = instance
                 self.authority_ids[(row.state.pk, row.extra["ref"])] = instance.pk
             pairs += done
-            pending = [row for row in pending if row not in ready]
+            done_ids = {id(row) for row in ready}
+            pending = [row for row in pending if id(row) not in done_ids]
         AuthorityKey.objects.bulk_create([
             AuthorityKey(authority_id=instance.pk, state_id=row.state.pk, ref=row.extra["ref"])
             for row, instance in pairs if instance.pk not in self.context.keyed_authorities])
@@ -678,7 +690,7 @@ class _Applier:
         rows = self.rows["office_hours"]
         ids = {self.authority_id(r.state.pk, r.extra["ref"]) for r in rows}
         existing = {(h.authority_id, h.weekday, h.opens): h
-                    for h in OfficeHours.objects.filter(authority_id__in=ids)}
+                    for h in _in_chunks(OfficeHours.objects.all(), "authority_id", ids)}
 
         def key(row: Row) -> tuple[int, int, dt.time]:
             return (self.authority_id(row.state.pk, row.extra["ref"]), row.values["weekday"],
@@ -692,7 +704,7 @@ class _Applier:
         rows = self.rows["designation"]
         ids = {self.authority_id(r.state.pk, r.extra["ref"]) for r in rows}
         existing = {(d.authority_id, d.provision_id, d.function): d
-                    for d in Designation.objects.filter(authority_id__in=ids)}
+                    for d in _in_chunks(Designation.objects.all(), "authority_id", ids)}
 
         def key(row: Row) -> tuple[int, int, str]:
             return (self.authority_id(row.state.pk, row.extra["ref"]), row.extra["provision"],
@@ -746,13 +758,13 @@ class _Applier:
         laws = self.rows["law_link"]
         wanted = {section(row) for row in items + laws}
         existing_items = {(i.section_id, i.position): i
-                          for i in ChecklistItem.objects.filter(section_id__in=wanted)}
+                          for i in _in_chunks(ChecklistItem.objects.all(), "section_id", wanted)}
         self.upsert("checklist_item", ChecklistItem, items, existing_items,
                     lambda row: (section(row), row.values["position"]),
                     lambda row: ChecklistItem(section_id=section(row), **row.values),
                     False, False)
         existing_laws = {(law.section_id, law.url): law
-                         for law in LawLink.objects.filter(section_id__in=wanted)}
+                         for law in _in_chunks(LawLink.objects.all(), "section_id", wanted)}
         self.upsert("law_link", LawLink, laws, existing_laws,
                     lambda row: (section(row), row.values["url"]),
                     lambda row: LawLink(section_id=section(row), **row.values), False, False)

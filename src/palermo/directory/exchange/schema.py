@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -109,10 +110,13 @@ def csv_columns() -> list[str]:
 
 
 def field_of(record: RecordType, column: str) -> Field | None:
-    for field in record.fields:
-        if column in field.columns():
-            return field
-    return None
+    return _fields_by_column(record.name).get(column)
+
+
+@cache
+def _fields_by_column(record_name: str) -> dict[str, Field]:
+    record = RECORD_TYPES[record_name]
+    return {column: field for field in record.fields for column in field.columns()}
 
 
 def to_cell(value: Any) -> str:
