@@ -507,7 +507,7 @@ def check_targets(pages: list[Page], urls: list[str], plain: list[dict[str, Any]
         ratio = first[url]["rps"] / bare["rps"]
         if page.kind in TARGET_RATIOS:
             target = TARGET_RATIOS[page.kind]
-            checks.append(Check(name, "req/s ÷ bare", f"{ratio:.2f}", f"≥ {target:.2f}",
+            checks.append(Check(name, "req/s ÷ bare", f"{ratio:.3f}", f"≥ {target:.2f}",
                                 ratio >= target))
         q = by_path_queries.get(url)
         if q:
