@@ -417,3 +417,38 @@ def test_dates_and_times_typed_into_a_spreadsheet_are_read(world, focal_point_a)
     assert "1 created, 1 updated" in html, html
     assert world.public_authority.office_hours.get(weekday=1).closes == dt.time(15, 30)
     assert world.public_authority.designations.get().notified_on == dt.date(2005, 1, 31)
+
+
+def test_entries_the_file_does_not_mention_are_left_alone(world, focal_point_a):
+    client = client_for(focal_point_a)
+    public_edition = export(client, "csv", edition="public")
+    restricted_before = (world.restricted_authority.version,
+                         world.restricted_authority.contacts.count(),
+                         world.restricted_section.checklist.count())
+    html = upload(client, public_edition, "public.csv").content.decode()
+    assert "0 created, 0 updated" in html
+    world.restricted_authority.refresh_from_db()
+    assert (world.restricted_authority.version, world.restricted_authority.contacts.count(),
+            world.restricted_section.checklist.count()) == restricted_before
+    assert ContactPerson.objects.filter(name="SECRETPERSON person").exists()
+
+
+def test_one_bad_row_in_a_thousand_changes_nothing_and_is_reported(world, focal_point_a):
+    rows = [CSV_HEADER]
+    for n in range(1000):
+        zone = "Mars/Olympus" if n == 637 else "UTC"
+        rows.append(f"authority,MEX,bulk-{n},central,Bulk {n},{zone},,,public,,,\n")
+    html = upload(client_for(focal_point_a), "".join(rows).encode(), "k.csv").content.decode()
+    assert "1 error — nothing was changed" in html
+    assert "<td>639</td><td><code>time_zone</code></td>" in html
+    assert not Authority.objects.filter(name_en__startswith="Bulk").exists()
+
+
+def test_a_public_export_does_not_name_a_restricted_parent(world, client):
+    world.public_authority.parent = world.restricted_authority
+    world.public_authority.save()
+    document = json.loads(export(client, "json", edition="public"))
+    authority = document["states"][0]["authorities"][0]
+    assert authority["name_en"] == "PUBLICAUTH name"
+    assert authority["parent_ref"] == ""
+    assert document["edition"] == "public"
