@@ -538,6 +538,7 @@ class _Applier:
         self.authority_ids: dict[tuple[int, str], int] = {}
         self.touched: set[int] = set()
         self.created: set[tuple[str, int]] = set()
+        self.written: dict[str, list[Any]] = defaultdict(list)  # created or updated
 
     def counts(self, record_type: str) -> Counts:
         return self.result.counts.setdefault(record_type, Counts())
@@ -608,6 +609,7 @@ class _Applier:
             fields.add("updated_at")
         self.save(model, created, updated, sorted(fields), history)
         self.created |= {(record_type, instance.pk) for instance in created}
+        self.written[record_type] += created + updated
         counts.updated += len(updated)
         counts.unchanged += len(rows) - len(created) - len(updated)
         return pairs
@@ -684,7 +686,8 @@ class _Applier:
             for row, instance in pairs if instance.pk not in self.context.keyed_authorities])
         changed = self.languages("accepted_languages", Authority, "authority", pairs)
         self.bump(Authority, changed, pairs, "authority")
-        self.touched |= {instance.pk for _, instance in pairs}
+        # The search index holds names, languages and designations: refresh what changed.
+        self.touched |= {instance.pk for instance in self.written["authority"]} | changed
 
     def office_hours(self) -> None:
         rows = self.rows["office_hours"]
@@ -710,12 +713,12 @@ class _Applier:
             return (self.authority_id(row.state.pk, row.extra["ref"]), row.extra["provision"],
                     row.values["function"])
 
-        pairs = self.upsert(
+        self.upsert(
             "designation", Designation, rows, existing, key,
             lambda row: Designation(authority_id=key(row)[0],
                                     provision_id=row.extra["provision"], **row.values),
             True, False)
-        self.touched |= {instance.authority_id for _, instance in pairs}
+        self.touched |= {instance.authority_id for instance in self.written["designation"]}
 
     def contacts(self) -> None:
         rows = self.rows["contact"]
