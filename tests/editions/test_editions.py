@@ -148,14 +148,16 @@ def test_restricted_edition_is_for_insiders_only(named_world, client, practition
 
 
 def test_a_restricted_edition_fails_when_its_reader_may_no_longer_see_it(named_world,
-                                                                         practitioner_a):
+                                                                         practitioner_a,
+                                                                         secretariat):
     edition, _created = edition_request(user=practitioner_a, scope="all", scope_code="",
                                         language="en", restricted=True)
     practitioner_a.memberships.all().delete()
     practitioner_a._palermo_sees_restricted = None
     edition = edition_build(str(edition.pk))
-    assert edition.status == Edition.Status.FAILED
-    assert "no longer" in edition.error and not edition.pdf
+    assert edition.status == Edition.Status.FAILED and not edition.pdf
+    page = client_for(secretariat).get(f"/en/editions/{edition.pk}/").content.decode()
+    assert "The person who ordered this edition may no longer see" in page
 
 
 def test_the_same_order_on_the_same_data_is_written_once(named_world, client):

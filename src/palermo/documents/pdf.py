@@ -51,6 +51,7 @@ HEADING_SIZES = {1: 16.0, 2: 13.0, 3: 11.5}
 BODY_SIZE = 10.0
 SMALL_SIZE = 8.5
 LINE = 1.45  # line height, times the font size
+TOTAL = "{tot}"  # stands for the number of pages until the end
 KEY_SHARE = 0.3  # width of the key column of a key–value table
 KEEP = {"\u200c", "\u200d"}  # joiners matter to Arabic shaping; other format characters go
 # Scripts that need shaping besides right-to-left ones: Indic, Thai, Lao, Tibetan, Myanmar, Khmer.
@@ -71,6 +72,13 @@ def needs_shaping(text: str, rtl: bool) -> bool:
     if rtl or has_rtl_letters(text):
         return True
     return _COMPLEX.search(text) is not None
+
+
+@cache
+def _cmap(name: str) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(FONT_DIR / name, lazy=True).getBestCmap())
 
 
 @cache
@@ -110,9 +118,12 @@ class _Pdf(FPDF):
         self.set_lang(document.language)
         self.set_author(document.author)
         self.set_creator("Palermo")
-        page = document.page_label.replace("{pages}", "{nb}")
-        self.page_text = page
-        self.alias_nb_pages("{nb}")
+        # fpdf2 reserves the alias's width for the total: five characters, five digits.
+        self.page_text = document.page_label.replace("{pages}", TOTAL)
+        self.alias_nb_pages(TOTAL)
+        self.fallbacks = list(FONTS)
+        self.fallbacks_on = True
+        self.cmaps = {family: _cmap(regular) for family, (regular, _bold) in FONTS.items()}
 
     # ---- text -------------------------------------------------------------------------
 
@@ -136,12 +147,21 @@ class _Pdf(FPDF):
             text: str = "", rtl: bool | None = None) -> tuple[str, str]:
         """Font and shaping for a piece of text in ``lang``; returns (cleaned text, align)."""
         rtl = is_rtl(lang) if rtl is None else rtl
-        self.set_font(family_for(lang), "B" if bold else "", size)
+        family = family_for(lang)
+        self.set_font(family, "B" if bold else "", size)
         cleaned = self.clean(text)
-        if needs_shaping(cleaned, rtl):
+        shaping = needs_shaping(cleaned, rtl)
+        if shaping:
             self.set_text_shaping(True, direction="rtl" if rtl else "ltr")
         else:
             self.set_text_shaping(False)
+        # With fallback fonts fpdf2 looks at every character on its own, which is most of the
+        # time a document takes; text that its own font prints whole goes without them.
+        cmap = self.cmaps[family]
+        needed = shaping or not all(ord(char) in cmap for char in cleaned)
+        if needed != self.fallbacks_on:
+            self.set_fallback_fonts(self.fallbacks if needed else [], exact_match=False)
+            self.fallbacks_on = needed
         return cleaned, "R" if rtl else "L"
 
     def text_of(self, text: Text, lang: str) -> str:
@@ -256,19 +276,19 @@ class _Pdf(FPDF):
         the end; in right-to-left text it is placed beside the words by hand, since the
         shaping engine cannot move an alias."""
         text = self.page_text.replace("{page}", str(self.page_no()))
-        if not self.rtl or "{nb}" not in text:
+        if not self.rtl or TOTAL not in text:
             self.block(text, self.document.language, x=self.l_margin + self.epw - 40, w=40,
                        size=SMALL_SIZE, line=1.2, align="R")
             return
-        before, _, after = text.partition("{nb}")
+        before, _, after = text.partition(TOTAL)
         right = self.l_margin + 40.0
-        for part in [before.strip(), "{nb}", after.strip()]:
+        for part in [before.strip(), TOTAL, after.strip()]:
             if not part:
                 continue
             cleaned, _align = self.use(self.document.language, size=SMALL_SIZE,
-                                       text="0000" if part == "{nb}" else part)
+                                       text="00000" if part == TOTAL else part)
             width = self.get_string_width(cleaned) + 1
-            if part == "{nb}":
+            if part == TOTAL:
                 self.set_text_shaping(False)
                 cleaned = part
             self.set_xy(right - width, y)

@@ -13,6 +13,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,6 +28,10 @@ class Edition(models.Model):
         RUNNING = "running", _("Being written")
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
+
+    # Why an edition failed (``error``), shown in the reader's language by error_message.
+    FAILED = "failed"
+    READER_GONE = "reader"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -65,6 +70,13 @@ class Edition(models.Model):
     @property
     def pending(self) -> bool:
         return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def error_message(self) -> str:
+        if self.error == self.READER_GONE:
+            return gettext("The person who ordered this edition may no longer see restricted "
+                           "entries.")
+        return gettext("The edition could not be written. Please try again later.")
 
     @property
     def percent(self) -> int:

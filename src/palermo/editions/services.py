@@ -82,8 +82,7 @@ def edition_build(edition_id: str) -> Edition:
     edition.save(update_fields=["status", "started_at"])
     reader = reader_of(edition)
     if edition.restricted and not access.sees_restricted(reader):
-        return _fail(edition, _("The person who ordered this edition may no longer see "
-                                "restricted entries."))
+        return _fail(edition, Edition.READER_GONE)
     try:
         with translation.override(edition.language):
             entries = gather(reader, edition.scope, edition.scope_code)
@@ -96,12 +95,12 @@ def edition_build(edition_id: str) -> Edition:
                 Edition.objects.filter(pk=edition.pk).update(states_done=done)
 
             pdf = render_pdf(document, progress=progress)
+        stem = _file_stem(edition)
+        edition.docx.save(f"{stem}.docx", ContentFile(docx_data), save=False)
+        edition.pdf.save(f"{stem}.pdf", ContentFile(pdf.data), save=False)
     except Exception:
         logger.exception("Printed edition %s could not be written", edition.pk)
-        return _fail(edition, _("The edition could not be written. Please try again later."))
-    stem = _file_stem(edition)
-    edition.docx.save(f"{stem}.docx", ContentFile(docx_data), save=False)
-    edition.pdf.save(f"{stem}.pdf", ContentFile(pdf.data), save=False)
+        return _fail(edition, Edition.FAILED)
     edition.missing_characters = "".join(sorted(pdf.missing))[:500]
     edition.states_done = edition.states_total
     edition.status = Edition.Status.DONE
@@ -110,9 +109,9 @@ def edition_build(edition_id: str) -> Edition:
     return edition
 
 
-def _fail(edition: Edition, message: str) -> Edition:
+def _fail(edition: Edition, reason: str) -> Edition:
     edition.status = Edition.Status.FAILED
-    edition.error = message
+    edition.error = reason
     edition.finished_at = timezone.now()
     edition.save(update_fields=["status", "error", "finished_at"])
     return edition
