@@ -452,3 +452,13 @@ def test_a_public_export_does_not_name_a_restricted_parent(world, client):
     assert authority["name_en"] == "PUBLICAUTH name"
     assert authority["parent_ref"] == ""
     assert document["edition"] == "public"
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_a_spreadsheet(world, focal_point_a):
+    Authority.objects.filter(pk=world.public_authority.pk).update(acronym="=1+1")
+    data = export(client_for(focal_point_a), "xlsx")
+    sheet = load_workbook(io.BytesIO(data))["authority"]
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == "=1+1"]
+    assert cells and all(cell.data_type == "s" for cell in cells)
+    html = upload(client_for(focal_point_a), data, "d.xlsx").content.decode()
+    assert "0 created, 0 updated" in html

@@ -75,7 +75,14 @@ def write_csv(records: Exported) -> bytes:
 
 def write_xlsx(records: Exported) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    def text_cell(sheet: Any, value: Any) -> Any:
+        """Text, always: a name that starts with "=" must not become a formula."""
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", to_cell(value)))
+        cell.data_type = "s"
+        return cell
 
     workbook = Workbook(write_only=True)
     sheets = {}
@@ -86,8 +93,7 @@ def write_xlsx(records: Exported) -> bytes:
     for record_type, values in records:
         sheet, columns = sheets[record_type]
         # Every cell is text, so that telephone numbers and codes come back as they went.
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", to_cell(values.get(column)))
-                      for column in columns])
+        sheet.append([text_cell(sheet, values.get(column)) for column in columns])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
