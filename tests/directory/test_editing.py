@@ -293,6 +293,11 @@ def test_only_the_secretariat_edits_resources(world, secretariat, focal_point_a)
     assert response.status_code == 200 and "Enter a whole number." in response.content.decode()
     assert client_for(focal_point_a).get(edit).status_code == 404
     assert client_for(focal_point_a).post(edit, data).status_code == 404
+    delete = edit + "delete/"
+    token = form_data(client, edit)["version"]
+    assert client_for(focal_point_a).post(delete, {"version": token}).status_code == 404
+    assert client.post(delete, {"version": token}).status_code == 302
+    assert not Resource.objects.filter(pk=resource.pk).exists()
 
 
 def test_an_edit_reaches_the_cached_public_page_and_the_search(world, focal_point_a):
