@@ -462,3 +462,20 @@ def test_text_that_looks_like_a_formula_stays_text_in_a_spreadsheet(world, focal
     assert cells and all(cell.data_type == "s" for cell in cells)
     html = upload(client_for(focal_point_a), data, "d.xlsx").content.decode()
     assert "0 created, 0 updated" in html
+
+
+def test_reference_errors_are_listed_with_the_other_errors(world, focal_point_a):
+    header = "record,state,authority_ref,kind,name_en,time_zone,visibility,weekday,opens,closes\n"
+    data = (header
+            + "authority,MEX,broken,central,Broken,Nowhere/City,public,,,\n"
+            + "office_hours,MEX,broken,,,,,mon,09:00,17:00\n"
+            + "office_hours,MEX,missing,,,,,tue,09:00,25:00\n"
+            + "office_hours,MEX,missing,,,,,wed,09:00,17:00\n").encode()
+    html = upload(client_for(focal_point_a), data, "refs.csv").content.decode()
+    assert "<td>2</td><td><code>time_zone</code></td>" in html
+    assert "<td>4</td><td><code>closes</code></td>" in html
+    assert "<td>4</td><td><code>authority_ref</code></td>" not in html  # a row with errors
+    assert "No authority of MEX has the reference “broken”" not in html  # declared, if wrong
+    assert "<td>5</td><td><code>authority_ref</code></td>" in html
+    assert "No authority of MEX has the reference “missing”" in html
+    assert "3 errors — nothing was changed" in html

@@ -427,13 +427,20 @@ def _key(row: Row) -> tuple[Any, ...]:
     return (extra["measure"], values["url"])
 
 
-def _check_references(checker: _Checker) -> None:
+def _declared(records: list[Record], record_type: str, key: str) -> set[tuple[str, str]]:
+    """(State code, key) of every record of a type, correct or not: a record that refers to
+    one with errors of its own gets no second error for it."""
+    return {(r.values.get("state", "").strip().upper(), r.values.get(key, "").strip())
+            for r in records if r.type == record_type}
+
+
+def _check_references(checker: _Checker, records: list[Record]) -> None:
     context = checker.context
-    in_file = {(row.state.pk, row.extra["ref"]) for row in checker.rows["authority"]}
-    sections = {(row.state.pk, row.extra["measure"]) for row in checker.rows["profile_section"]}
+    in_file = _declared(records, "authority", "authority_ref")
+    sections = _declared(records, "profile_section", "measure")
 
     def authority_known(row: Row, ref: str) -> bool:
-        return (row.state.pk, ref) in in_file or \
+        return (row.state.code, ref) in in_file or \
             context.existing_authority(row.state, ref) is not None
 
     for row in checker.rows["authority"]:
@@ -451,8 +458,8 @@ def _check_references(checker: _Checker) -> None:
                     % {"state": row.state.code, "ref": row.extra["ref"]})
     for record_type in ("checklist_item", "law_link"):
         for row in checker.rows[record_type]:
-            key = (row.state.pk, row.extra["measure"])
-            if key not in sections and key not in context.sections:
+            if (row.state.code, row.extra["measure"]) not in sections and \
+                    (row.state.pk, row.extra["measure"]) not in context.sections:
                 checker.error(row.record, "measure", _(
                     "%(state)s has no profile section for the measure “%(measure)s”; add a "
                     "profile_section record for it.")
@@ -494,8 +501,7 @@ def validate(records: list[Record], *, allowed: set[int] | None,
             continue
         seen[key] = record.row
         checker.rows[record.type].append(row)
-    if not checker.errors:
-        _check_references(checker)
+    _check_references(checker, records)
     if not records and not checker.errors:
         checker.errors.append(ExchangeError("", "", "", _("The file holds no records.")))
     return checker, context
