@@ -9,7 +9,7 @@ from palermo.accounts.guards import second_factor_required
 from palermo.reference.models import State
 
 from . import exporter, importer
-from .forms import ExportForm, ImportForm
+from .forms import ALL, ExportForm, ImportForm
 from .schema import RECORD_TYPES
 
 
@@ -37,6 +37,9 @@ def import_view(request: HttpRequest) -> HttpResponse:
                       user=request.user)
     if not form.states:
         raise Http404
+    chosen = request.POST.get("state", "") if posted else ""
+    if chosen and chosen not in form.states and chosen != ALL:
+        raise Http404  # another State's import answers like a page that does not exist
     result = None
     if posted and form.is_valid():
         result = importer.import_file(
