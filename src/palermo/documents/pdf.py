@@ -13,7 +13,7 @@ import logging
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -100,6 +100,46 @@ class PdfResult:
     missing: set[str] = field(default_factory=set)  # characters printed as [U+XXXX]
 
 
+def document_texts(document: Document) -> Iterator[tuple[str, str]]:
+    """Every text of the document with its language."""
+    lang = document.language
+    for label in [document.title, document.subtitle, document.header, document.footer,
+                  document.edition_label, document.page_label, document.toc_title or ""]:
+        yield label, lang
+    for block in document.blocks:
+        block_lang = document.lang_of(block)
+        texts: list[Text] = []
+        if isinstance(block, Heading | Paragraph):
+            texts = [block.text]
+        elif isinstance(block, KeyValueTable):
+            texts = [cell for row in block.rows for cell in row]
+        elif isinstance(block, BulletList):
+            texts = list(block.items)
+        for item in texts:
+            for span in spans(item, block_lang):
+                yield span.text, span.lang or block_lang
+
+
+def families_needed(document: Document, cmaps: dict[str, frozenset[int]]) -> list[str]:
+    """The font families the document needs: Noto Sans (page numbers, bullets), each block
+    language's own, and the first that has each character Noto Sans lacks."""
+    needed = {"sans", family_for(document.language)}
+    sans = cmaps["sans"]
+    for text, lang in document_texts(document):
+        needed.add(family_for(lang))
+        if _PLAIN.fullmatch(text):
+            continue
+        for char in set(text):
+            code = ord(char)
+            if code in sans:
+                continue
+            for family in ("naskh", "sc"):
+                if code in cmaps[family]:
+                    needed.add(family)
+                    break
+    return [family for family in FONTS if family in needed]
+
+
 class _Pdf(FPDF):
     def __init__(self, document: Document) -> None:
         super().__init__(format="A4", unit="mm")
@@ -108,10 +148,14 @@ class _Pdf(FPDF):
         self.missing: set[str] = set()
         self.body_top = 0.0
         self.covered = covered_characters()
-        for family, (regular, bold) in FONTS.items():
+        self.cmaps = {family: _cmap(regular) for family, (regular, _bold) in FONTS.items()}
+        # Reading a font takes a tenth of a second or more: only the ones this document uses.
+        self.families = families_needed(document, self.cmaps)
+        for family in self.families:
+            regular, bold = FONTS[family]
             self.add_font(family, "", str(FONT_DIR / regular))
             self.add_font(family, "B", str(FONT_DIR / bold))
-        self.set_fallback_fonts(list(FONTS), exact_match=False)
+        self.set_fallback_fonts(self.families, exact_match=False)
         self.set_margins(18, 18, 18)
         self.set_auto_page_break(True, margin=18)
         self.set_title(document.title)
@@ -121,9 +165,8 @@ class _Pdf(FPDF):
         # fpdf2 reserves the alias's width for the total: five characters, five digits.
         self.page_text = document.page_label.replace("{pages}", TOTAL)
         self.alias_nb_pages(TOTAL)
-        self.fallbacks = list(FONTS)
+        self.fallbacks = self.families
         self.fallbacks_on = True
-        self.cmaps = {family: _cmap(regular) for family, (regular, _bold) in FONTS.items()}
 
     # ---- text -------------------------------------------------------------------------
 
