@@ -229,6 +229,7 @@ def test_json_errors_point_at_their_path(world, focal_point_a):
     ("d.csv", b"record,name_en\nauthority,\"" + b"x" * 200_000 + b"\"\n",
      "The CSV file cannot be read"),
     ("d.json", b"[1, 2]", "must be an object with a list “states”"),
+    ("d.csv", b"record\n" + b"x" * 20_000_001, "The file is larger than 20 MB."),
     ("d.json", b'{"states": [{"state": "MEX", "authorities": {"a": 1}}, 7]}',
      "Expected a list."),
 ])

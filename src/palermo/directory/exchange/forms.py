@@ -11,6 +11,7 @@ from palermo.reference.models import State
 from palermo.reference.selectors import sort_key
 
 from .exporter import FULL, PUBLIC, managed_states, may_export_full
+from .formats import MAX_BYTES
 
 ALL = "all"
 FORMAT_CHOICES = [("csv", "CSV"), ("xlsx", "XLSX"), ("json", "JSON")]
@@ -70,6 +71,12 @@ class ImportForm(_StateForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, user=user, states=list(managed_states(user)), **kwargs)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:  # refused before it is read into memory
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        return upload
 
     def file_format(self) -> str:
         chosen = self.cleaned_data.get("format")
