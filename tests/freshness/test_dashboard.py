@@ -25,7 +25,7 @@ def csv_rows(response) -> list[dict[str, str]]:
 
 
 @pytest.mark.parametrize("url", [DASHBOARD, CSV, DASHBOARD + "?status=stale",
-                                 "/fr/freshness/dashboard/"])
+                                 "/fr/freshness/dashboard/", "/ar/freshness/dashboard/"])
 def test_only_the_secretariat_sees_the_dashboard(world, persona, editor_a, url):
     name, user = persona
     expected = 200 if name == "secretariat" else 404
