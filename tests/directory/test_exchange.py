@@ -188,13 +188,14 @@ def test_every_error_is_listed_with_its_row_and_column_and_nothing_changes(
 
 
 def test_errors_are_in_the_users_language(world, focal_point_a):
-    data = (CSV_HEADER + "authority,MEX,x,central,X,Nowhere/City,,,public,,,\n").encode()
+    data = (CSV_HEADER + "authority,MEX,x,central,X,Nowhere/City,,,secret,,,\n").encode()
     response = client_for(focal_point_a).post(
         "/fr/directory/exchange/import/",
         {"state": STATE_A, "file": SimpleUploadedFile("bad.csv", data)})
     html = response.content.decode()
     assert 'lang="fr"' in html
     assert "Nowhere/City" in html
+    assert "n’est pas un choix valide" in html  # Django's own message, in French
 
 
 def test_references_between_records_are_checked(world, focal_point_a):
