@@ -81,6 +81,9 @@ def channels(world) -> dict[str, tuple[str, list[str], list[str]]]:
                                         ["PUBLICAUTH", "PUBLICPERSON"], []),
         "exchange: public JSON export": (f"{EXPORT}&format=json&edition=public",
                                          ["PUBLICAUTH", "PUBLICPROFILE"], []),
+        # Secretariat only (tests/freshness: 404 for the others); dates and States, no entry.
+        "freshness dashboard": ("/en/freshness/dashboard/?group=GRULAC", [], []),
+        "freshness staleness CSV": ("/en/freshness/dashboard/staleness.csv", [], []),
     }
 
 
@@ -98,6 +101,7 @@ CHANNEL_NAMES = [
     "search: facets that select the restricted authority", "search: everything, with facet counts",
     "search in French",
     "exchange: public CSV export", "exchange: public JSON export",
+    "freshness dashboard", "freshness staleness CSV",
 ]
 
 
