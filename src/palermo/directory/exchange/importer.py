@@ -2,8 +2,9 @@
 
 Every error is reported with its record type, row (or JSON path) and column. Nothing is
 deleted: entries that the file does not mention are left as they are. Writes go in bulk, so an
-import runs the same few dozen queries whether the file holds ten records or ten thousand,
-and each changed authority, contact and profile section gets a history record naming the user
+import runs a few dozen queries for a thousand records, not some for every record (SQLite's
+limit on the parameters of one query splits the inserts into batches of a few dozen rows), and
+each changed authority, contact and profile section gets a history record naming the user
 and the reason, and a new version number.
 """
 
