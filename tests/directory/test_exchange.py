@@ -483,3 +483,14 @@ def test_reference_errors_are_listed_with_the_other_errors(world, focal_point_a)
     assert "<td>5</td><td><code>authority_ref</code></td>" in html
     assert "No authority of MEX has the reference “missing”" in html
     assert "3 errors — nothing was changed" in html
+
+
+def test_over_long_text_and_nul_characters_are_refused(world, focal_point_a):
+    document = {"states": [{"state": "MEX", "authorities": [
+        {"authority_ref": "long", "kind": "central", "name_en": "Long\u0000", "time_zone": "UTC",
+         "street_address": "x" * 501, "visibility": "public"}]}]}
+    html = upload(client_for(focal_point_a), json.dumps(document).encode(),
+                  "d.json").content.decode()
+    assert "At most 500 characters; this has 501." in html
+    assert "This cell holds a NUL character." in html
+    assert not Authority.objects.filter(name_en__startswith="Long").exists()

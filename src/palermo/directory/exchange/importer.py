@@ -180,6 +180,10 @@ class _Checker:
         """The record's values typed by the schema (an empty value where one is wrong)."""
         schema = RECORD_TYPES[record.type]
         typed: dict[str, Any] = {}
+        for column, raw in record.values.items():
+            if "\x00" in raw:  # databases refuse it in text; it is never meant
+                self.error(record, column, _("This cell holds a NUL character."))
+                record.values[column] = raw.replace("\x00", "")
         for schema_field in schema.fields:
             if schema_field.translated:
                 for column in schema_field.columns():
@@ -249,6 +253,14 @@ class _Checker:
     def model_errors(self, record: Record, instance: models.Model, exclude: list[str],
                      columns: dict[str, str] | None = None) -> None:
         """The model's own rules (choices, lengths, e-mail, URL, E.164, order of times)."""
+        for model_field in instance._meta.fields:
+            # Django checks the length of a TextField only in forms: check it here too.
+            value = getattr(instance, model_field.attname, None)
+            if isinstance(model_field, models.TextField) and model_field.max_length and \
+                    isinstance(value, str) and len(value) > model_field.max_length:
+                self.error(record, (columns or {}).get(model_field.name, model_field.name), _(
+                    "At most %(max)d characters; this has %(length)d.")
+                    % {"max": model_field.max_length, "length": len(value)})
         try:
             instance.full_clean(exclude=exclude, validate_unique=False,
                                 validate_constraints=False)
