@@ -210,6 +210,9 @@ TASKS = {
     },
 }
 
+# Whole pages for anonymous visitors (palermo.core.pagecache; docs/decisions.md).
+PALERMO_PAGE_CACHE = env_bool("PALERMO_PAGE_CACHE", True)
+
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL}}
