@@ -4,6 +4,7 @@ secretariat is told after a set number of reminders; every mail is logged, and s
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 
@@ -16,6 +17,7 @@ from django.utils.formats import date_format
 from palermo.freshness import selectors, services
 from palermo.freshness.models import Confirmation, ReminderLog
 from palermo.freshness.tasks import send_due_reminders
+from tests.personas import client_for
 
 
 def run_schedule() -> str:
@@ -83,6 +85,11 @@ def test_the_secretariat_is_told_after_the_set_number_of_reminders(stale, secret
     assert len(mails_to(stale.french.email)) == 2  # the focal points are not mailed again
     log = ReminderLog.objects.get(kind=ReminderLog.Kind.ESCALATION)
     assert (log.sequence, log.email) == (3, secretariat.email)
+    csv_text = client_for(secretariat).get("/en/freshness/dashboard/staleness.csv")
+    mexico = next(r for r in csv.DictReader(io.StringIO(csv_text.content.decode()))
+                  if r["code"] == "MEX")
+    assert (mexico["status"], mexico["reminders"], mexico["escalated"]) == (
+        "Escalated to the secretariat", "2", "yes")
     one_interval_later(settings)
     run_schedule()
     assert len(mail.outbox) == 5  # nothing more until the entries are updated or confirmed

@@ -143,7 +143,7 @@ def activity_by_state(reader: Any) -> dict[int, dict[str, dt.datetime]]:
 
 @dataclass
 class PeriodReminders:
-    rounds: int = 0  # highest sequence number of any kind
+    rounds: int = 0  # reminders to the focal points (the highest number of that kind)
     escalated: bool = False
     last: dt.datetime | None = None
 
@@ -155,15 +155,17 @@ def reminders_by_period() -> dict[tuple[int, dt.datetime], PeriodReminders]:
     result: dict[tuple[int, dt.datetime], PeriodReminders] = defaultdict(PeriodReminders)
     for row in rows:
         entry = result[(row["state_id"], row["period_start"])]
-        entry.rounds = max(entry.rounds, row["rounds"])
-        entry.escalated = entry.escalated or row["kind"] == ReminderLog.Kind.ESCALATION
+        if row["kind"] == ReminderLog.Kind.ESCALATION:
+            entry.escalated = True  # the last round of a period: nothing is sent after it
+        else:
+            entry.rounds = max(entry.rounds, row["rounds"])
         entry.last = max(d for d in (entry.last, row["last"]) if d is not None)
     return result
 
 
 def state_freshness(reader: Any, *, now: dt.datetime,
                     states: list[State] | None = None) -> list[StateFreshness]:
-    """Every State's freshness (four queries; none when ``states`` are given, plus two)."""
+    """Every State's freshness: two queries, and two more to read the States unless given."""
     if states is None:
         states = list(State.objects.prefetch_related("regional_groups"))
     activity = activity_by_state(reader)
