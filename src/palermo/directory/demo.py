@@ -17,6 +17,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import phonenumbers
@@ -185,12 +186,18 @@ def _number(country_code: int, digits: int, serial: int) -> str:
     return f"+{country_code}5{serial % 10 ** (digits - 1):0{digits - 1}d}"
 
 
+@cache
+def _check_zone(zone: str) -> None:
+    """The model's validator, once per zone: it reads the whole time zone database."""
+    validate_time_zone(zone)
+
+
 def _plan(state: State, languages: dict[str, int]) -> _StatePlan:
     codes = STATE_LANGUAGES.get(state.code) or [
         *get_official_languages(state.iso2, de_facto=True)[:2], "en"]
     spoken = list(dict.fromkeys(languages[c] for c in codes if c in languages))
     zone = time_zone_for(state.iso2)
-    validate_time_zone(zone)
+    _check_zone(zone)
     code = phonenumbers.country_code_for_region(state.iso2) or 1
     digits = 0
     for length in (9, 8, 10, 7):  # possible numbers depend on their length only
