@@ -84,6 +84,7 @@ def channels(world) -> dict[str, tuple[str, list[str], list[str]]]:
         # Secretariat only (tests/freshness: 404 for the others); dates and States, no entry.
         "freshness dashboard": ("/en/freshness/dashboard/?group=GRULAC", [], []),
         "freshness staleness CSV": ("/en/freshness/dashboard/staleness.csv", [], []),
+        "freshness coverage CSV": ("/en/freshness/dashboard/coverage.csv", [], []),
     }
 
 
@@ -101,7 +102,7 @@ CHANNEL_NAMES = [
     "search: facets that select the restricted authority", "search: everything, with facet counts",
     "search in French",
     "exchange: public CSV export", "exchange: public JSON export",
-    "freshness dashboard", "freshness staleness CSV",
+    "freshness dashboard", "freshness staleness CSV", "freshness coverage CSV",
 ]
 
 

@@ -18,13 +18,14 @@ from .conftest import age_entries
 
 DASHBOARD = "/en/freshness/dashboard/"
 CSV = "/en/freshness/dashboard/staleness.csv"
+COVERAGE_CSV = "/en/freshness/dashboard/coverage.csv"
 
 
 def csv_rows(response) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(response.content.decode())))
 
 
-@pytest.mark.parametrize("url", [DASHBOARD, CSV, DASHBOARD + "?status=stale",
+@pytest.mark.parametrize("url", [DASHBOARD, CSV, COVERAGE_CSV, DASHBOARD + "?status=stale",
                                  "/fr/freshness/dashboard/", "/ar/freshness/dashboard/"])
 def test_only_the_secretariat_sees_the_dashboard(world, persona, editor_a, url):
     name, user = persona
@@ -84,8 +85,20 @@ def test_unknown_filters_are_explained_and_change_nothing(stale, secretariat):
 
 def test_coverage_lists_the_parties_without_a_designation(world, secretariat):
     page = client_for(secretariat).get(DASHBOARD).content.decode()
-    assert "Parties without one" in page
-    assert "/en/directory/states/fra/" in page  # France is a party and designated nothing
+    section = page[page.index('id="coverage-heading"'):]
+    extradition = section[section.index("art. 16(5)(a)"):]
+    extradition = extradition[:extradition.index("</tr>")]
+    assert "/en/directory/states/bra/" in extradition  # a recorded party, no authority
+
+
+def test_coverage_as_csv_names_the_parties_without_a_designation(world, secretariat):
+    rows = csv_rows(client_for(secretariat).get(COVERAGE_CSV))
+    extradition = next(r for r in rows if r["provision"] == "art-16-5-a")
+    assert extradition["instrument"] == "untoc" and extradition["states_designating"] == "1"
+    assert "BRA" in extradition["parties_without"].split()  # a recorded party, no authority
+    assert "MEX" not in extradition["parties_without"].split()
+    assert int(extradition["parties"]) == (int(extradition["parties_designating"])
+                                           + len(extradition["parties_without"].split()))
 
 
 def test_the_dashboard_reads_a_bounded_number_of_queries(stale, secretariat,
@@ -96,3 +109,5 @@ def test_the_dashboard_reads_a_bounded_number_of_queries(stale, secretariat,
         assert client.get(DASHBOARD + "?group=GRULAC&sort=-updated").status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(CSV).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(COVERAGE_CSV).status_code == 200

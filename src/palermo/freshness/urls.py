@@ -7,4 +7,5 @@ urlpatterns = [
     path("states/<str:code>/confirm/", views.confirm, name="confirm"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/staleness.csv", views.staleness_csv, name="staleness_csv"),
+    path("dashboard/coverage.csv", views.coverage_csv, name="coverage_csv"),
 ]

@@ -151,5 +151,25 @@ def staleness_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def coverage_csv(request: HttpRequest) -> HttpResponse:
+    _secretariat_only(request)
+    states = list(State.objects.all())
+    instruments = coverage(request.user)
+    gaps = selectors.parties_without_designation(request.user, instruments, states)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="palermo-coverage.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["instrument", "provision", "citation", "parties", "parties_designating",
+                     "states_designating", "parties_without"])
+    for entry in instruments:
+        for row in entry.provisions:
+            writer.writerow([
+                entry.instrument.code, row.provision.code, row.provision.localized_citation,
+                row.parties, row.designated_parties, row.designating,
+                " ".join(state.code for state in gaps.get(row.provision.pk, [])),
+            ])
+    return response
+
+
 def _iso(moment: dt.datetime | None) -> str:
     return moment.isoformat(timespec="seconds") if moment else ""
