@@ -9,6 +9,8 @@ from django.utils import translation
 
 from palermo.reference import selectors
 
+from .pagecache import anonymous_page
+
 
 def root_redirect(request: HttpRequest) -> HttpResponse:
     """Send / to the home page in the visitor's language."""
@@ -17,6 +19,7 @@ def root_redirect(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(reverse("core:home"))
 
 
+@anonymous_page("day")
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"summary": selectors.home_summary()})
 

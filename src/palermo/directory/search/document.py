@@ -9,6 +9,7 @@ PostgreSQL see the same strings and find the same things.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
@@ -28,8 +29,13 @@ LANGUAGES: list[str] = [code for code, _name in settings.LANGUAGES]
 _DROPPED = {"\u0640"}
 
 
+@functools.lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
-    """Case-, accent- and punctuation-insensitive form of ``text``, words separated by spaces."""
+    """Case-, accent- and punctuation-insensitive form of ``text``, words separated by spaces.
+
+    A pure function of its argument, asked again and again for the same names, cities and
+    labels when the index is built: the answers are remembered.
+    """
     out: list[str] = []
     for char in unicodedata.normalize("NFKD", text.casefold()):
         category = unicodedata.category(char)
