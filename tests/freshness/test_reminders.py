@@ -95,7 +95,8 @@ def test_the_secretariat_is_told_after_the_set_number_of_reminders(stale, secret
     assert len(mail.outbox) == 5  # nothing more until the entries are updated or confirmed
 
 
-def test_a_confirmation_stops_the_reminders_and_a_new_period_starts_from_it(stale, settings):
+def test_a_confirmation_stops_the_reminders_and_a_new_period_starts_from_it(stale, settings,
+                                                                            secretariat):
     run_schedule()
     Confirmation.objects.create(state=stale.state, confirmed_by=stale.french,
                                 confirmed_at=timezone.now())
@@ -105,6 +106,10 @@ def test_a_confirmation_stops_the_reminders_and_a_new_period_starts_from_it(stal
     Confirmation.objects.update(confirmed_at=F("confirmed_at") - dt.timedelta(days=400))
     run_schedule()
     assert len(mail.outbox) == 4
+    csv_text = client_for(secretariat).get("/en/freshness/dashboard/staleness.csv")
+    mexico = next(r for r in csv.DictReader(io.StringIO(csv_text.content.decode()))
+                  if r["code"] == "MEX")
+    assert (mexico["reminders"], mexico["reminders_answered"]) == ("1", "1")
     assert ReminderLog.objects.filter(sequence=1).values("period_start").distinct().count() == 2
 
 

@@ -10,7 +10,7 @@ updated only restricted entries is not reminded.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +60,7 @@ class StateFreshness:
     reminders: int = 0  # rounds of reminders in the current period
     escalated: bool = False
     last_reminder: dt.datetime | None = None
+    answered: int = 0  # earlier periods with reminders that ended in an update or confirmation
 
     @property
     def has_focal_point(self) -> bool:
@@ -170,6 +171,7 @@ def state_freshness(reader: Any, *, now: dt.datetime,
         states = list(State.objects.prefetch_related("regional_groups"))
     activity = activity_by_state(reader)
     reminders = reminders_by_period()
+    periods = Counter(state_id for state_id, _ in reminders)
     result = []
     for state in states:
         dates = activity.get(state.pk, {})
@@ -180,6 +182,7 @@ def state_freshness(reader: Any, *, now: dt.datetime,
         )
         start = entry.period_start
         entry.stale = start is None or now - start >= stale_after()
+        entry.answered = periods[state.pk] - ((state.pk, start) in reminders)
         if start is not None and entry.stale:
             period = reminders.get((state.pk, start), PeriodReminders())
             entry.reminders, entry.escalated = period.rounds, period.escalated

@@ -86,7 +86,7 @@ def _staleness(request: HttpRequest, states: list[State]
 COLUMNS = [
     ("state", _lazy("State")), ("", _lazy("Regional group")), ("updated", _lazy("Last updated")),
     ("confirmed", _lazy("Last confirmed")), ("", _lazy("Focal point")), ("", _lazy("Status")),
-    ("reminders", _lazy("Reminders sent")),
+    ("reminders", _lazy("Reminders sent")), ("", _lazy("Reminders answered")),
 ]
 
 
@@ -140,13 +140,14 @@ def staleness_csv(request: HttpRequest) -> HttpResponse:
     labels = dict(STATUS_CHOICES)
     writer = csv.writer(response)
     writer.writerow(["code", "state", "regional_groups", "last_updated", "last_confirmed",
-                     "focal_point", "status", "reminders", "escalated", "last_reminder"])
+                     "focal_point", "status", "reminders", "escalated", "last_reminder",
+                     "reminders_answered"])
     for row in rows:
         writer.writerow([
             row.state.code, row.state.name, " ".join(g.code for g in row.groups),
             _iso(row.last_updated), _iso(row.last_confirmed),
             "yes" if row.has_focal_point else "no", labels[row.status], row.reminders,
-            "yes" if row.escalated else "no", _iso(row.last_reminder),
+            "yes" if row.escalated else "no", _iso(row.last_reminder), row.answered,
         ])
     return response
 
