@@ -48,7 +48,7 @@ def test_the_button_is_offered_only_to_those_who_may_confirm(world, persona):
 
 
 @pytest.mark.parametrize(("name", "status"), [
-    ("practitioner_a", 403), ("editor_a", 403), ("focal_point_b", 403),
+    ("practitioner_a", 404), ("editor_a", 404), ("focal_point_b", 404),
     ("focal_point_a", 302), ("secretariat", 302),
 ])
 def test_only_the_states_focal_points_and_the_secretariat_may_confirm(world, request, name,

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,7 +34,7 @@ def confirm(request: HttpRequest, code: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(state_page(state))
     if not selectors.may_confirm(request.user, state):
-        raise PermissionDenied
+        raise Http404  # as everywhere: what one may not do answers like what does not exist
     services.state_confirm(state=state, user=request.user)
     messages.success(request, _("Thank you. The entries of %(state)s are confirmed as accurate "
                                 "today.") % {"state": state.name})
