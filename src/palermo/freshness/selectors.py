@@ -9,21 +9,36 @@ updated only restricted entries is not reminded.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connections
-from django.db.models import CharField, F, Max, Min, QuerySet, Value
+from django.db.models import (
+    CharField,
+    DateTimeField,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from palermo.accounts import access as account_access
+from palermo.accounts import selectors as account_selectors
 from palermo.accounts.models import Membership, User
 from palermo.directory import access
-from palermo.directory.models import Designation
+from palermo.directory.models import Authority, ContactPerson, Designation, ProfileSection
 from palermo.directory.selectors import InstrumentCoverage
 from palermo.reference.models import Participation, RegionalGroup, State
 from palermo.reference.selectors import sort_key
@@ -164,13 +179,14 @@ def reminders_by_period() -> dict[tuple[int, dt.datetime], PeriodReminders]:
     return result
 
 
-def state_freshness(reader: Any, *, now: dt.datetime,
-                    states: list[State] | None = None) -> list[StateFreshness]:
-    """Every State's freshness: two queries, and two more to read the States unless given."""
+def state_freshness(reader: Any, *, now: dt.datetime, states: list[State] | None = None,
+                    data: DashboardData | None = None) -> list[StateFreshness]:
+    """Every State's freshness: two queries, and two more to read the States unless given;
+    none when the dashboard's ``data`` (read for a reader who sees everything) are given."""
     if states is None:
         states = list(State.objects.prefetch_related("regional_groups"))
-    activity = activity_by_state(reader)
-    reminders = reminders_by_period()
+    activity = activity_by_state(reader) if data is None else data.activity
+    reminders = reminders_by_period() if data is None else data.reminders
     periods = Counter(state_id for state_id, _ in reminders)
     result = []
     for state in states:
@@ -282,3 +298,184 @@ def parties_without_designation(reader: Any, coverage: list[InstrumentCoverage],
             result[row.provision.pk] = sorted((by_id[pk] for pk in missing if pk in by_id),
                                               key=lambda s: sort_key(s.name))
     return result
+
+
+def pending_invitations(reader: Any) -> list[Any]:
+    """The invitations still open (not accepted, revoked or expired), oldest to expire first,
+    read through accounts' selectors (one query)."""
+    return sorted(account_selectors.pending_invitations(reader),
+                  key=lambda i: (i.expires_at, i.pk))
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    month: dt.date  # the first day of the month
+    end: dt.datetime  # the moment the figures are taken: the month's end, or now
+    covered: int  # States with at least one designation in force
+    stale: int  # States whose entries were neither updated nor confirmed in time
+
+
+HISTORY_MONTHS = 24
+
+
+def _month(moment: dt.datetime) -> dt.date:
+    moment = moment.astimezone(dt.UTC)
+    return dt.date(moment.year, moment.month, 1)
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def _history_model(name: str) -> Any:
+    return apps.get_model("directory", name)
+
+
+@dataclass
+class DashboardData:
+    """What the dashboard reads in one query: the activity and reminders behind the staleness
+    table (as :func:`activity_by_state` and :func:`reminders_by_period` for a reader who sees
+    everything) and the monthly figures of the chart."""
+
+    activity: dict[int, dict[str, dt.datetime]]
+    reminders: dict[tuple[int, dt.datetime], PeriodReminders]
+    history: list[MonthFigures]
+
+
+COLUMNS = ("a_state", "b_kind", "c_at", "d_end", "e_number")
+
+
+def _dashboard_parts() -> list[QuerySet[Any]]:
+    """The parts of the one UNION query behind :func:`dashboard_data`: rows of (State id, kind,
+    date, end, number). Kinds: "in force" (current designations: the earliest per State),
+    "deleted" (deleted designations: per State, the months they were created and deleted),
+    "updated" (the newest ``updated_at`` of current entries), "changed" (the newest change in
+    the history), "confirmed" (the newest confirmation) — these three per State and month —,
+    "focal" (its longest-serving focal point) and the reminders of each period."""
+    no_date = Cast(Value(None), DateTimeField())
+    no_number = Cast(Value(None), IntegerField())
+    historical_authority = _history_model("HistoricalAuthority")
+    state_of_authority = Subquery(historical_authority.objects.filter(
+        id=OuterRef("authority_id")).order_by().values("state_id")[:1])
+
+    def kind(name: str) -> Value:
+        return Value(name, output_field=CharField())
+
+    def monthly(qs: QuerySet[Any], name: str, state: Any, date: str) -> QuerySet[Any]:
+        return (qs.order_by().annotate(a_state=state, month=TruncMonth(date, tzinfo=dt.UTC))
+                .values("a_state", "month")
+                .annotate(b_kind=kind(name), c_at=Max(date), d_end=no_date,
+                          e_number=no_number))
+
+    designation_history = _history_model("HistoricalDesignation")
+    contact_history = _history_model("HistoricalContactPerson")
+    profile_history = _history_model("HistoricalProfileSection")
+    return [
+        Designation.objects.order_by().annotate(a_state=F("authority__state_id"))
+        .values("a_state").annotate(b_kind=kind("in force"), c_at=Min("created_at"),
+                                    d_end=no_date, e_number=no_number),
+        designation_history.objects.filter(history_type="-").order_by()
+        .annotate(a_state=state_of_authority,
+                  created=TruncMonth("created_at", tzinfo=dt.UTC),
+                  deleted=TruncMonth("history_date", tzinfo=dt.UTC))
+        .values("a_state", "created", "deleted")
+        .annotate(b_kind=kind("deleted"), c_at=Min("created_at"), d_end=Max("history_date"),
+                  e_number=no_number),
+        monthly(historical_authority.objects.all(), "changed", F("state_id"), "history_date"),
+        monthly(profile_history.objects.all(), "changed", F("state_id"), "history_date"),
+        monthly(designation_history.objects.all(), "changed", state_of_authority,
+                "history_date"),
+        monthly(contact_history.objects.all(), "changed", state_of_authority, "history_date"),
+        # Entries changed without a trace in the history (imports, data fixes) count too.
+        monthly(Authority.objects.all(), "updated", F("state_id"), "updated_at"),
+        monthly(Designation.objects.all(), "updated", F("authority__state_id"), "updated_at"),
+        monthly(ContactPerson.objects.all(), "updated", F("authority__state_id"), "updated_at"),
+        monthly(ProfileSection.objects.all(), "updated", F("state_id"), "updated_at"),
+        monthly(Confirmation.objects.all(), "confirmed", F("state_id"), "confirmed_at"),
+        Membership.objects.filter(role=Membership.Role.FOCAL_POINT, user__is_active=True)
+        .order_by().annotate(a_state=F("state_id")).values("a_state")
+        .annotate(b_kind=kind("focal"), c_at=Min("created_at"), d_end=no_date,
+                  e_number=no_number),
+        ReminderLog.objects.order_by().annotate(a_state=F("state_id"), b_kind=F("kind"))
+        .values("a_state", "b_kind", "period_start")
+        .annotate(c_at=Min("period_start"), d_end=Max("claimed_at"), e_number=Max("sequence")),
+    ]
+
+
+def _first_month(current: dt.date, months: int) -> dt.date:
+    first = current
+    for _ in range(months - 1):
+        first = dt.date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
+    return first
+
+
+def dashboard_data(*, now: dt.datetime, state_ids: list[int],
+                   months: int = HISTORY_MONTHS) -> DashboardData:
+    """The staleness table's activity and reminders, and the coverage and staleness at the end
+    of each month over the last ``months`` months or since the first data, the current month
+    taken at ``now`` (one query).
+
+    A designation is in force from its creation to its deletion, as recorded in the history.
+    A State is stale when neither its entries (a change in the history, or the newest
+    ``updated_at``) nor a confirmation are as recent as the stale period at that moment —
+    unless it never had any and its first focal point was named less long ago, as in the
+    staleness table. Focal points who left are not in the history, so they do not count.
+    """
+    since: dict[int, dt.datetime] = {}  # State → its earliest designation still in force
+    spans: list[tuple[int, dt.datetime, dt.datetime]] = []  # deleted designations
+    activity: dict[int, list[dt.datetime]] = defaultdict(list)
+    latest: dict[int, dict[str, dt.datetime]] = defaultdict(dict)
+    reminders: dict[tuple[int, dt.datetime], PeriodReminders] = defaultdict(PeriodReminders)
+    for state_id, kind, raw_at, raw_end, number in _union(_dashboard_parts(), COLUMNS):
+        if state_id is None or raw_at is None:
+            continue
+        at = _aware(raw_at)
+        if kind in ReminderLog.Kind.values:
+            entry = reminders[(state_id, at)]
+            if kind == ReminderLog.Kind.ESCALATION:
+                entry.escalated = True
+            else:
+                entry.rounds = max(entry.rounds, number)
+            last = _aware(raw_end)
+            entry.last = last if entry.last is None else max(entry.last, last)
+        elif kind == "in force":
+            since[state_id] = min(at, since.get(state_id, at))
+        elif kind == "deleted":
+            spans.append((state_id, at, _aware(raw_end)))
+        elif kind == "focal":
+            latest[state_id]["focal"] = min(at, latest[state_id].get("focal", at))
+        else:
+            activity[state_id].append(at)
+            if kind != "changed":
+                known = latest[state_id].get(kind)
+                latest[state_id][kind] = at if known is None else max(at, known)
+    focal = {state_id: dates["focal"] for state_id, dates in latest.items() if "focal" in dates}
+    dates = [*since.values(), *(span[1] for span in spans), *focal.values(),
+             *(at for ats in activity.values() for at in ats)]
+    current = _month(now)
+    first = _first_month(current, months)
+    if dates:
+        first = max(first, min(current, min(_month(d) for d in dates)))
+    for ats in activity.values():
+        ats.sort()
+    limit = stale_after()
+    history = []
+    month = first
+    while month <= current:
+        following = _next_month(month)
+        end = now if month == current else dt.datetime(following.year, following.month, 1,
+                                                       tzinfo=dt.UTC)
+        covered = {state for state, start in since.items() if start < end}
+        covered.update(state for state, start, stop in spans if start < end <= stop)
+        stale = 0
+        for state_id in state_ids:
+            ats = activity.get(state_id, [])
+            seen = (bisect.bisect_right(ats, end) if month == current
+                    else bisect.bisect_left(ats, end))
+            start = ats[seen - 1] if seen else None
+            if start is None and focal.get(state_id, end) < end:
+                start = focal[state_id]
+            stale += start is None or end - start >= limit
+        history.append(MonthFigures(month=month, end=end, covered=len(covered), stale=stale))
+        month = following
+    return DashboardData(activity=dict(latest), reminders=reminders, history=history)

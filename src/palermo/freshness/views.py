@@ -23,6 +23,7 @@ from palermo.reference.models import RegionalGroup, State
 from palermo.reference.selectors import sort_key
 
 from . import selectors, services
+from .chart import history_chart
 from .forms import STATUS_CHOICES, StalenessFilterForm
 from .selectors import StateFreshness
 
@@ -70,10 +71,12 @@ def _sorted(rows: list[StateFreshness], sort: str) -> list[StateFreshness]:
     return sorted(rows, key=keys[field], reverse=sort.startswith("-"))
 
 
-def _staleness(request: HttpRequest, states: list[State]
+def _staleness(request: HttpRequest, states: list[State],
+               data: selectors.DashboardData | None = None,
                ) -> tuple[StalenessFilterForm, list[StateFreshness]]:
     form = StalenessFilterForm(request.GET or None, groups=_groups(states))
-    rows = selectors.state_freshness(request.user, now=timezone.now(), states=states)
+    rows = selectors.state_freshness(request.user, now=timezone.now(), states=states,
+                                     data=data)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     if filters.get("group"):
         rows = [r for r in rows if any(g.code == filters["group"] for g in r.groups)]
@@ -117,8 +120,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     states = _all_states()
     instruments = coverage(request.user)
     gaps = selectors.parties_without_designation(request.user, instruments, states)
-    form, rows = _staleness(request, states)
+    data = selectors.dashboard_data(now=timezone.now(), state_ids=[s.pk for s in states])
+    form, rows = _staleness(request, states, data)
     return render(request, "freshness/dashboard.html", {
+        "invitations": selectors.pending_invitations(request.user),
+        "history": data.history, "chart": history_chart(data.history),
         "coverage": [(entry, [(row, gaps.get(row.provision.pk, [])) for row in entry.provisions])
                      for entry in instruments],
         "form": form, "rows": rows, "status_labels": dict(STATUS_CHOICES),
@@ -173,3 +179,34 @@ def coverage_csv(request: HttpRequest) -> HttpResponse:
 
 def _iso(moment: dt.datetime | None) -> str:
     return moment.isoformat(timespec="seconds") if moment else ""
+
+
+def invitations_csv(request: HttpRequest) -> HttpResponse:
+    _secretariat_only(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="palermo-pending-invitations.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["state_code", "state", "role", "email", "invited_by", "sent", "expires"])
+    for invitation in selectors.pending_invitations(request.user):
+        state = invitation.state
+        writer.writerow([
+            state.code if state else "", state.name if state else "",
+            invitation.role, invitation.email,
+            invitation.invited_by.email if invitation.invited_by else "",
+            _iso(invitation.created_at), _iso(invitation.expires_at),
+        ])
+    return response
+
+
+def history_csv(request: HttpRequest) -> HttpResponse:
+    _secretariat_only(request)
+    state_ids = list(State.objects.values_list("pk", flat=True))
+    history = selectors.dashboard_data(now=timezone.now(), state_ids=state_ids).history
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="palermo-coverage-staleness.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["month", "taken_at", "states_with_designation", "stale_states"])
+    for month in history:
+        writer.writerow([month.month.strftime("%Y-%m"), _iso(month.end), month.covered,
+                         month.stale])
+    return response
