@@ -85,6 +85,8 @@ def channels(world) -> dict[str, tuple[str, list[str], list[str]]]:
         "freshness dashboard": ("/en/freshness/dashboard/?group=GRULAC", [], []),
         "freshness staleness CSV": ("/en/freshness/dashboard/staleness.csv", [], []),
         "freshness coverage CSV": ("/en/freshness/dashboard/coverage.csv", [], []),
+        "freshness pending invitations CSV": ("/en/freshness/dashboard/invitations.csv", [], []),
+        "freshness history CSV": ("/en/freshness/dashboard/history.csv", [], []),
     }
 
 
@@ -103,6 +105,7 @@ CHANNEL_NAMES = [
     "search in French",
     "exchange: public CSV export", "exchange: public JSON export",
     "freshness dashboard", "freshness staleness CSV", "freshness coverage CSV",
+    "freshness pending invitations CSV", "freshness history CSV",
 ]
 
 
