@@ -86,5 +86,5 @@ def test_the_finder_form_works_in_arabic(both_parties, client):
 def test_the_finder_runs_a_bounded_number_of_queries(both_parties, practitioner_a,
                                                      django_assert_max_num_queries):
     client = client_for(practitioner_a)
-    with django_assert_max_num_queries(11):  # session, user, membership + 8
+    with django_assert_max_num_queries(10):  # session, user, membership + 7
         ask(client, urgent="on")

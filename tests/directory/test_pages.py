@@ -19,9 +19,7 @@ from tests.personas import client_for
 def test_directory_pages_run_a_bounded_number_of_queries(world, secretariat, url, language,
                                                          django_assert_max_num_queries):
     client = client_for(secretariat)
-    # Session, user + 8; a State's page also reads its last confirmation (palermo.freshness).
-    bound = 11 if "/states/" in url else 10
-    with django_assert_max_num_queries(bound):
+    with django_assert_max_num_queries(10):  # session, user + 8
         response = client.get(url.format(lang=language))
     assert response.status_code == 200
 

@@ -5,6 +5,8 @@ must contain — in one step, from live directory and participation data.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +17,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from palermo.reference.citations import format_citation
-from palermo.reference.models import Instrument, Language, Paragraph, Participation, State
+from palermo.reference.loaders import DATA_DIR
+from palermo.reference.models import Instrument, Language, Participation, State
+from palermo.reference.treaty_text import parse_treaty, treaty_path
 
 from . import access
 from .models import (
@@ -49,27 +53,24 @@ LEGAL_BASES = {
 }
 
 
-_TREATY_ITEMS: dict[tuple[str, int, int], list[tuple[str, str]]] = {}
+@functools.cache
+def _treaty(instrument: str) -> dict[tuple[int, int], str]:
+    """The paragraphs of an instrument's text as shipped with Palermo (the file the reference
+    data are loaded from), read once per process: quoting the treaty costs no query."""
+    with (DATA_DIR / "instruments.json").open(encoding="utf-8") as handle:
+        files = {row["code"]: row["file"] for row in json.load(handle)["instruments"]}
+    if instrument not in files:
+        return {}
+    text = treaty_path(files[instrument]).read_text(encoding="utf-8")
+    return {(article.number, paragraph.number): paragraph.text
+            for article in parse_treaty(text) for paragraph in article.paragraphs}
 
 
 def treaty_items(instrument: str, article: int, paragraph: int) -> list[tuple[str, str]]:
-    """The lettered items of a paragraph, in the treaty's own (English) words.
-
-    The treaty texts are fixed: what was read once is kept for the life of the process (a
-    reload of the reference data that changed a text would need a restart to show here).
-    """
-    key = (instrument, article, paragraph)
-    if key in _TREATY_ITEMS:
-        return _TREATY_ITEMS[key]
-    text = Paragraph.objects.filter(article__instrument__code=instrument,
-                                    article__number=article, number=paragraph).first()
-    if text is None:
-        return []
-    items = [(m.group(1), m.group(2).rstrip(";. ").removesuffix("; and"))
-             for m in (SUBPARAGRAPH.match(line.strip()) for line in text.text.splitlines()) if m]
-    if items:
-        _TREATY_ITEMS[key] = items
-    return items
+    """The lettered items of a paragraph, in the treaty's own (English) words."""
+    text = _treaty(instrument).get((article, paragraph), "")
+    return [(m.group(1), m.group(2).rstrip(";. ").removesuffix("; and"))
+            for m in (SUBPARAGRAPH.match(line.strip()) for line in text.splitlines()) if m]
 
 
 def measure_choices() -> list[tuple[str, str]]:
@@ -129,12 +130,14 @@ def _legal_bases(codes: list[str], requesting: State, requested: State,
 
 
 def find(*, user: Any, requesting: State, requested: State, measure: str, urgent: bool,
-         measure_label: str = "") -> FinderAnswer:
+         measure_label: str = "", with_designations: bool = True) -> FinderAnswer:
+    """The answer; ``with_designations=False`` leaves the authorities' designations unread
+    (the page does not show them; the API does)."""
     kind = kind_of(measure)
     function = Function.RECEIVE_MLA if kind == "mla" else OTHER_MEASURES[kind][1]
     profile_measure = Measure.MLA if kind == "mla" else OTHER_MEASURES[kind][2]
     today = timezone.localdate()
-    authorities = _authorities(user, requested, function)
+    authorities = _authorities(user, requested, function, with_designations)
     section = (
         access.profile_sections_visible_to(user)
         .filter(state=requested, measure=profile_measure)
@@ -163,14 +166,16 @@ def find(*, user: Any, requesting: State, requested: State, measure: str, urgent
     return answer
 
 
-def _authorities(user: Any, state: State, function: str) -> list[Authority]:
+def _authorities(user: Any, state: State, function: str,
+                 with_designations: bool) -> list[Authority]:
     designated = (
         access.authorities_visible_to(user)
         .filter(state=state, designations__function=function).distinct()
-        .select_related("state")
-        .prefetch_related("accepted_languages", Prefetch(
-            "designations", queryset=Designation.objects.select_related(*DESIGNATION_RELATED)))
+        .select_related("state").prefetch_related("accepted_languages")
     )
+    if with_designations:
+        designated = designated.prefetch_related(Prefetch(
+            "designations", queryset=Designation.objects.select_related(*DESIGNATION_RELATED)))
     order: dict[str, int] = {Authority.Kind.CENTRAL.value: 0, Authority.Kind.COMPETENT.value: 1}
     return sorted(designated, key=lambda a: (order.get(a.kind, 2), a.pk))
 

@@ -58,6 +58,7 @@ def finder(request: HttpRequest) -> HttpResponse:
             user=request.user, requesting=form.cleaned_data["requesting"],
             requested=form.cleaned_data["requested"], measure=form.cleaned_data["measure"],
             urgent=form.cleaned_data["urgent"], measure_label=form.measure_label(),
+            with_designations=False,
         )
     return render(request, "directory/finder.html", {
         "form": form, "answer": answer, "demo_shown": bool(answer and answer.shows_demo),

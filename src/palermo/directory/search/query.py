@@ -236,37 +236,20 @@ def _rows(rows: Any) -> list[dict[str, Any]]:
 
 
 def _counts(results: QuerySet[Authority]) -> dict[str, list[dict[str, Any]]]:
-    """Per facet: code, label and number of authorities among the results; four queries."""
-    designations = Designation.objects.filter(
-        authority_id__in=results.order_by().values("pk")).order_by()
-    authorities = results.order_by()
-    instruments = _rows(
-        designations.annotate(facet_code=F("provision__instrument__code"),
-                              facet_label=_localized("provision__instrument__", "short_name"),
-                              facet_position=F("provision__instrument__position"))
-        .values("facet_code", "facet_label", "facet_position")
-        .annotate(count=Count("authority_id", distinct=True)).order_by("facet_position"))
-    functions = [
-        {"facet_code": row["function"], "facet_label": str(Function(row["function"]).label),
-         "count": row["count"]}
-        for row in designations.values("function")
-        .annotate(count=Count("authority_id", distinct=True))
-        if row["function"] in Function.values
-    ]
-    functions.sort(key=lambda row: Function.values.index(row["facet_code"]))
-    groups = _rows(
-        authorities.annotate(facet_code=F("state__regional_groups__code"),
-                             facet_label=_localized("state__regional_groups__", "name"),
-                             facet_position=F("state__regional_groups__position"))
-        .values("facet_code", "facet_label", "facet_position")
-        .annotate(count=Count("pk", distinct=True)).order_by("facet_position"))
-    languages = _rows(
-        authorities.annotate(facet_code=F("accepted_languages__code"),
-                             facet_label=_localized("accepted_languages__", "name"))
-        .values("facet_code", "facet_label").annotate(count=Count("pk", distinct=True)))
-    languages.sort(key=lambda row: (-row["count"], normalize(row["facet_label"] or "")))
-    return {"instrument": instruments, "function": functions, "group": groups,
-            "language": languages}
+    """Per facet: code, label (in the active language) and number of authorities among the
+    results, from :func:`facet_counts`'s one query."""
+    language = get_language() or "en"
+    counts: dict[str, list[dict[str, Any]]] = {}
+    for facet, values in facet_counts(results).items():
+        rows: list[dict[str, Any]] = [{"facet_code": value.code, "count": value.count,
+                 "facet_label": (str(Function(value.code).label) if facet == "function"
+                                 else value.names.get(language) or value.names.get("en")
+                                 or value.code)}
+                for value in values]
+        if facet == "language":
+            rows.sort(key=lambda row: (-row["count"], normalize(row["facet_label"])))
+        counts[facet] = rows
+    return counts
 
 
 def _facets(results: QuerySet[Authority], params: SearchParams) -> list[Facet]:

@@ -17,6 +17,8 @@ register = template.Library()
 def state_confirmation(context: template.Context, state: State) -> dict[str, Any]:
     user = context.get("user")
     return {
-        "last_confirmed": selectors.last_confirmed(state),
+        # The directory's State page reads it with the State (no query here).
+        "last_confirmed": (state.last_confirmed_at if hasattr(state, "last_confirmed_at")
+                           else selectors.last_confirmed(state)),
         "may_confirm": selectors.may_confirm(user, state),
     }
