@@ -151,7 +151,7 @@ def test_the_chart_has_a_title_a_description_and_the_figures_in_a_table(past, se
     assert "<script" not in section
     # Told apart without colour: a dashed line, round and square markers, named at the end.
     assert 'stroke-dasharray="7 4"' in svg and "<circle" in svg and "<rect" in svg
-    assert "With a designation: 1" in svg and "Stale: " in svg
+    assert "With a designation: 1" in svg and "Stale States: " in svg
     table = section[section.index('id="history-table"'):section.index("</table>")]
     assert section.index("</svg>") < section.index('id="history-table"')
     cells = re.findall(r"<tr><th scope=\"row\">.*?</tr>", table)
