@@ -165,7 +165,8 @@ def test_the_dashboard_reads_well_in_arabic(past, invitations, secretariat):
     assert response.status_code == 200
     page = response.content.decode()
     assert 'dir="rtl"' in page
-    assert '<svg xmlns="http://www.w3.org/2000/svg" dir="ltr" direction="ltr"' in page  # the chart stays LTR
+    # The chart stays left to right.
+    assert '<svg xmlns="http://www.w3.org/2000/svg" dir="ltr" direction="ltr"' in page
     assert "<bdi>pending-mex@example.org</bdi>" in page
 
 
