@@ -673,6 +673,9 @@ def render(*, started: dt.datetime, total_seconds: float, args: argparse.Namespa
         "with more clients than workers, requests queue, so they include waiting time. "
         "Page weight matters for delegations on slow or metered connections: compare *Body "
         "bytes* with what gzip would make of it.",
+        "",
+        "Export, import and the printed edition are measured by `bench/documents.py`: "
+        "[docs/benchmarks-documents.md](benchmarks-documents.md).",
     ]
     notes = list(warnings)
     if not compressed:
