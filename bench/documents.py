@@ -693,9 +693,10 @@ def checks(results: dict[str, Any]) -> list[Check]:
     if edition and "result" in edition:
         r = edition["result"]
         done = r["status"] == "done"
+        total = results.get("setup", {}).get("counts", {}).get("Authority", 0)
         found.append(Check(
-            f"PDF edition of the whole directory ({r.get('authorities') or 0:,} authorities), "
-            "edition_build (DOCX and PDF, as the task writes them)",
+            f"PDF edition of the whole directory (public: {r.get('authorities') or 0:,} of the "
+            f"{total:,} authorities), edition_build (DOCX and PDF, as the task writes them)",
             f"{r['seconds']:.1f} s" + ("" if done else f" ({r['status']})"),
             f"< {TARGET_EDITION_S:.0f} s", (r["seconds"] < TARGET_EDITION_S and done)
             if full else None))
@@ -824,6 +825,16 @@ def results_table(results: dict[str, Any]) -> list[str]:
     return lines
 
 
+def memory_total() -> str:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return f"{int(line.split()[1]) / 1024 / 1024:.0f} GB of memory"
+    except (OSError, ValueError, IndexError):
+        pass
+    return "memory not known"
+
+
 def write_report(results: dict[str, Any], path: Path = REPORT) -> None:
     started = dt.datetime.fromisoformat(results["started"])
     m = results["machine"]
@@ -852,10 +863,13 @@ def write_report(results: dict[str, Any], path: Path = REPORT) -> None:
         f"- Date: {started:%Y-%m-%d %H:%M} UTC"
         + (f"; the whole run took {results['seconds']:.0f} s." if results.get("finished")
            else "; **the run had not finished when this report was written** (see below)."),
-        f"- Machine: {m['nproc']} CPUs (nproc; {m['cpus_usable']} usable), {m['cpu']}; "
-        f"{m['system']}. Load average (1 min) {load_before:.1f} before the run, "
-        + (f"{min(loads):.1f}–{max(loads):.1f} as the steps began, " if loads else "")
-        + (f"{load_after[0]:.1f} after it" if load_after else "not taken after it")
+        f"- Machine: {m['nproc']} CPUs (nproc; {m['cpus_usable']} usable), {m['cpu']}, "
+        f"{memory_total()}; {m['system']}. Load average (1 min) {load_before:.1f} before the run, "
+        + (f"{min(loads):.1f}–{max(loads):.1f} as the steps began, "
+           if loads and f"{min(loads):.1f}" != f"{max(loads):.1f}"
+           else f"{loads[0]:.1f} as the steps began, " if loads else "")
+        + (f"{load_after[0]:.1f} after it" if load_after
+           else f"{os.getloadavg()[0]:.1f} as this report was written")
         + ": other work on the machine competes with the benchmark when these exceed zero "
         "by much.",
         f"- Software: Python {m['python']}, Django {m['django']}.",
