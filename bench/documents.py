@@ -192,35 +192,56 @@ def child_env(url: str) -> dict[str, str]:
 
 def palermo_command() -> list[str]:
     script = Path(sys.executable).parent / "palermo"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "palermo.cli"]
+    return ([sys.executable, str(script)] if script.exists()
+            else [sys.executable, "-m", "palermo.cli"])
+
+
+# Linux carries a process's peak RSS across fork and exec: a step started straight from this
+# script would report at least this script's own memory (which holds a whole export at times).
+# So each step is started by a small launcher (Python without site, a few MB) that forks it and
+# reads its rusage with os.wait4.
+LAUNCHER = """
+import json, os, signal, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+signal.signal(signal.SIGTERM, lambda signum, frame: os.kill(pid, signal.SIGTERM))
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    json.dump({"maxrss_kb": usage.ru_maxrss, "cpu": usage.ru_utime + usage.ru_stime}, out)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
 
 
 def measure(name: str, command: list[str], url: str, *, check: bool = True) -> dict[str, Any]:
     """Run ``command`` as a child; its wall time, CPU time and own peak RSS (os.wait4)."""
     out, err = WORK / f"{name}.out", WORK / f"{name}.err"
-    shown = " ".join(Path(c).name if i == 0 else c.replace(f"{ROOT}{os.sep}", "")
-                     for i, c in enumerate(command))
+    usage_file = WORK / f"{name}.rusage.json"
+    usage_file.unlink(missing_ok=True)
+    shown = " ".join(Path(c).name if i <= int(command[0] == sys.executable) else
+                     c.replace(f"{ROOT}{os.sep}", "") for i, c in enumerate(command))
     log(f"+ {shown}")
     load = os.getloadavg()[0]
     started = time.monotonic()
     with out.open("wb") as stdout, err.open("wb") as stderr:
-        process = subprocess.Popen(command, cwd=ROOT, env=child_env(url), stdout=stdout,
-                                   stderr=stderr)
+        process = subprocess.Popen(
+            [sys.executable, "-S", "-c", LAUNCHER, str(usage_file), *command], cwd=ROOT,
+            env=child_env(url), stdout=stdout, stderr=stderr)
         try:
-            _, status, usage = os.wait4(process.pid, 0)
+            process.wait()
         except BaseException:
-            process.terminate()
+            process.terminate()  # the launcher passes it on to the step
             process.wait(timeout=30)
             raise
     seconds = time.monotonic() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
+    usage = json.loads(usage_file.read_text(encoding="utf-8"))
     text = out.read_text(encoding="utf-8", errors="replace")
     errors = err.read_text(encoding="utf-8", errors="replace").rstrip()
     if errors:
         print(errors, flush=True)
     result = {"name": name, "command": shown, "seconds": seconds,
-              "cpu_seconds": usage.ru_utime + usage.ru_stime,
-              "peak_rss_mb": usage.ru_maxrss / 1024, "returncode": process.returncode,
+              "cpu_seconds": usage["cpu"],
+              "peak_rss_mb": usage["maxrss_kb"] / 1024, "returncode": process.returncode,
               "load_1min": load, "output": text.strip(),
               "errors": errors[-2000:]}
     log(f"  {seconds:.1f} s, CPU {result['cpu_seconds']:.1f} s, peak RSS "
@@ -893,8 +914,11 @@ def write_report(results: dict[str, Any], path: Path = REPORT) -> None:
         "",
         "## Method",
         "",
-        "Every measured step runs in a child process of its own, started by "
-        "`bench/documents.py`, which waits for it with `os.wait4`: *Wall time* is from start "
+        "Every measured step runs in a child process of its own, started by a small launcher "
+        "(Python without site packages, a few MB) that waits for it with `os.wait4`, so that "
+        "the figures are the step's own (Linux carries a process's peak memory across fork "
+        "and exec, and `bench/documents.py` itself holds a whole export at times): *Wall "
+        "time* is from start "
         "to exit (Python and Django start-up included, about a second or two), *CPU time* "
         "the child's user and system time, *Peak RSS* the child's own maximum resident set "
         "size (`ru_maxrss`), so no step's memory is mixed with another's. Settings: "
