@@ -218,8 +218,9 @@ def measure(name: str, command: list[str], url: str, *, check: bool = True) -> d
     out, err = WORK / f"{name}.out", WORK / f"{name}.err"
     usage_file = WORK / f"{name}.rusage.json"
     usage_file.unlink(missing_ok=True)
-    shown = " ".join(Path(c).name if i <= int(command[0] == sys.executable) else
-                     c.replace(f"{ROOT}{os.sep}", "") for i, c in enumerate(command))
+    skip = int(command[0] == sys.executable and Path(command[1]).name == "palermo")
+    shown = " ".join(Path(c).name if i == 0 else c.replace(f"{ROOT}{os.sep}", "")
+                     for i, c in enumerate(command[skip:]))
     log(f"+ {shown}")
     load = os.getloadavg()[0]
     started = time.monotonic()
