@@ -63,6 +63,11 @@ BENCH_VAR = ROOT / "var" / "bench"
 WORK = BENCH_VAR / "documents"
 RESULTS = WORK / "results.json"
 PROGRESS = WORK / "edition-progress.jsonl"
+RESTRICTED = "edition_restricted"
+
+
+def progress_file(key: str) -> Path:
+    return PROGRESS if key == "edition" else WORK / f"{key.replace('_', '-')}-progress.jsonl"
 DEV_DB = ROOT / "var" / "palermo.sqlite3"
 REPORT = ROOT / "docs" / "benchmarks-documents.md"
 SAFETY = 0.95  # parts are cut below the importer's limits by this factor
@@ -410,12 +415,22 @@ def child_import(paths: list[str]) -> dict[str, Any]:
             "peak_rss_mb_self": rss_mb()}
 
 
-def child_edition(progress_path: str) -> dict[str, Any]:
-    """The whole directory's public edition in English, written as the background task does."""
+def child_edition(progress_path: str, restricted: str = "0") -> dict[str, Any]:
+    """The whole directory's edition in English, written as the background task does: the
+    public one (read as an anonymous visitor), or the restricted one (every entry), ordered by
+    a signed-in member of a State's team (demo data makes some)."""
     from django.contrib.auth.models import AnonymousUser
 
+    from palermo.accounts.models import User
+    from palermo.directory import access
     from palermo.editions import services
     from palermo.editions.models import Edition
+
+    reader: Any = AnonymousUser()
+    if restricted == "1":
+        reader = next(user for user in User.objects.filter(
+            is_active=True, memberships__isnull=False).order_by("pk")[:20]
+            if access.sees_restricted(user))
 
     progress_file = Path(progress_path)
     progress_file.unlink(missing_ok=True)
@@ -471,8 +486,9 @@ def child_edition(progress_path: str) -> dict[str, Any]:
     services.gather = timed_gather
     services.render_docx = timed_docx
     services.render_pdf = timed_pdf
-    edition, new = services.edition_request(user=AnonymousUser(), scope=Edition.Scope.ALL,
-                                            scope_code="", language="en", restricted=False)
+    edition, new = services.edition_request(user=reader, scope=Edition.Scope.ALL,
+                                            scope_code="", language="en",
+                                            restricted=restricted == "1")
     note("ordered", new=new)
     began = time.monotonic()
     edition = services.edition_build(str(edition.pk))
@@ -502,7 +518,7 @@ def run_child_mode(args: list[str]) -> None:
     elif mode == "import":
         result = child_import(rest)
     elif mode == "edition":
-        result = child_edition(rest[0])
+        result = child_edition(*rest)
     else:
         raise SystemExit(f"unknown child mode {mode!r}")
     print(json.dumps(result, default=str))
@@ -608,11 +624,26 @@ class Run:
             result["again"] = child(f"import-{fmt}-again", url, "import", *files)
             self.step(role, result)
 
-    def edition(self) -> None:
-        self.step("edition", {"running": True,
-                              "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
-        result = child("edition", self.dbs.url("full"), "edition", str(PROGRESS))
-        self.step("edition", result)
+    def edition(self, key: str = "edition") -> None:
+        self.step(key, {"running": True,
+                        "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
+        result = child(key.replace("_", "-"), self.dbs.url("full"), "edition",
+                       str(progress_file(key)), "1" if key == RESTRICTED else "0")
+        self.step(key, result)
+
+    def add_restricted_edition(self) -> None:
+        """The restricted edition, on the full directory the last run left."""
+        self.results = json.loads(RESULTS.read_text(encoding="utf-8"))
+        if self.results["scale"] != self.args.scale or self.dbs.vendor != "sqlite" \
+                or not self.dbs.path("full").exists():
+            raise SystemExit("--add-restricted-edition needs the SQLite databases of a finished "
+                             "run at the same scale")
+        self.results["restricted_added"] = dt.datetime.now(dt.UTC).isoformat(
+            timespec="seconds")
+        self.results["load_before_restricted"] = os.getloadavg()
+        self.edition(RESTRICTED)
+        self.results["load_after"] = os.getloadavg()
+        self.save()
 
     def run(self) -> None:
         started = dt.datetime.now(dt.UTC)
@@ -636,6 +667,8 @@ class Run:
             self.import_("csv", exports["csv"])
             if not self.args.skip_edition:
                 self.edition()
+                if self.args.restricted_edition:
+                    self.edition(RESTRICTED)
             self.import_("json", exports["json"])
         finally:
             if self.dbs.vendor == "postgresql":  # nothing left behind outside var/bench/
@@ -669,10 +702,11 @@ def size(value: int | None) -> str:
     return f"{value / 1_000_000:,.1f} MB ({value:,} bytes)"
 
 
-def read_progress() -> list[dict[str, Any]]:
-    if not PROGRESS.exists():
+def read_progress(key: str = "edition") -> list[dict[str, Any]]:
+    path = progress_file(key)
+    if not path.exists():
         return []
-    return [json.loads(line) for line in PROGRESS.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
             if line.strip()]
 
 
@@ -711,24 +745,27 @@ def checks(results: dict[str, Any]) -> list[Check]:
                 else None))
             found.append(Check(f"Import ({fmt.upper()}), memory peak stated",
                                mb(step["peak_rss_mb"]), "stated", True))
-    edition = steps.get("edition")
-    if edition and "result" in edition:
+    total = results.get("setup", {}).get("counts", {}).get("Authority", 0)
+    for key, kind in (("edition", "public"), (RESTRICTED, "restricted")):
+        edition = steps.get(key)
+        if not (edition and "result" in edition):
+            continue
         r = edition["result"]
         done = r["status"] == "done"
-        total = results.get("setup", {}).get("counts", {}).get("Authority", 0)
         found.append(Check(
-            f"PDF edition of the whole directory (public: {r.get('authorities') or 0:,} of the "
+            f"PDF edition of the whole directory, {kind} ({r.get('authorities') or 0:,} of the "
             f"{total:,} authorities), edition_build (DOCX and PDF, as the task writes them)",
             f"{r['seconds']:.1f} s" + ("" if done else f" ({r['status']})"),
             f"< {TARGET_EDITION_S:.0f} s", (r["seconds"] < TARGET_EDITION_S and done)
             if full else None))
         if r.get("pdf_seconds") is not None:
-            found.append(Check("PDF edition, the PDF alone (render_pdf)",
+            found.append(Check(f"PDF edition, {kind}, the PDF alone (render_pdf)",
                                f"{r['pdf_seconds']:.1f} s", f"< {TARGET_EDITION_S:.0f} s",
                                r["pdf_seconds"] < TARGET_EDITION_S if full else None))
-        found.append(Check("Edition, memory peak stated", mb(edition["peak_rss_mb"]), "stated",
-                           True))
-    else:
+        found.append(Check(f"Edition, {kind}, memory peak stated", mb(edition["peak_rss_mb"]),
+                           "stated", True))
+    edition = steps.get("edition")
+    if not (edition and "result" in edition):
         progress = read_progress()
         value = "not measured"
         if progress:
@@ -828,11 +865,13 @@ def results_table(results: dict[str, Any]) -> list[str]:
                 figures += (" (as many as in the exported directory)" if c == source
                             else f" (**the exported directory has {source}**)")
             row(f"Import, {fmt.upper()}, {label}", s, how, figures)
-    edition = steps.get("edition")
-    if edition and "result" in edition:
+    for key, kind in (("edition", "public"), (RESTRICTED, "restricted")):
+        edition = steps.get(key)
+        if not (edition and "result" in edition):
+            continue
         r = edition["result"]
         gather = r["seconds"] - (r.get("docx_seconds") or 0) - (r.get("pdf_seconds") or 0)
-        row("Edition, public, English, whole directory", edition,
+        row(f"Edition, {kind}, English, whole directory", edition,
             "`palermo.editions.services.edition_build` (what the background task runs)",
             f"status {r['status']}; {r.get('states')} States, {r.get('authorities') or 0:,} "
             f"authorities; edition_build {r['seconds']:.1f} s: reading and building "
@@ -870,7 +909,10 @@ def write_report(results: dict[str, Any], path: Path = REPORT) -> None:
             loads += [s[k]["load_1min"] for k in ("first", "again", "whole") if k in s]
     command = ".venv/bin/python bench/documents.py" + (
         f" --scale {results['scale']}" if results["scale"] != "full" else "") + (
-        " --skip-edition" if results.get("skip_edition") else "")
+        " --skip-edition" if results.get("skip_edition") else "") + (
+        "`, then `.venv/bin/python bench/documents.py --add-restricted-edition"
+        + (f" --scale {results['scale']}" if results["scale"] != "full" else "")
+        if results.get("restricted_added") else "")
     full = results["scale"] == "full"
     rows = setup.get("counts", {})
     parts = [
@@ -946,7 +988,10 @@ def write_report(results: dict[str, Any], path: Path = REPORT) -> None:
         "directory, builds the document, writes the DOCX, then the PDF, and stores both. "
         "The DOCX and PDF times are taken around `render_docx` and `render_pdf` inside that "
         "call; the peak RSS is the process's, for both formats together. DOCX files have no "
-        "page count until a word processor lays them out.",
+        "page count until a word processor lays them out. With `--restricted-edition` (or "
+        "afterwards, on the same databases, `--add-restricted-edition`) the restricted "
+        "edition is written too, the same way: every entry, public and restricted, ordered "
+        "by a signed-in member of a State's team from the demo data.",
         "",
         "## Results",
         "",
@@ -991,6 +1036,7 @@ def write_report(results: dict[str, Any], path: Path = REPORT) -> None:
         "SQLite",
         ".venv/bin/python bench/documents.py --scale small    # 8 States x 16 authorities",
         ".venv/bin/python bench/documents.py --skip-edition   # without the printed edition",
+        ".venv/bin/python bench/documents.py --restricted-edition  # the restricted one too",
         ".venv/bin/python bench/documents.py --report-only    # this file again, from the "
         "last results",
         "```",
@@ -1031,6 +1077,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--split-below", type=int, default=0, metavar="N",
                         help="cut the exports into parts of at most N records even when the "
                         "importer takes them whole (to check the cutting at small scale)")
+    parser.add_argument("--restricted-edition", action="store_true",
+                        help="write the restricted edition (every entry) too, after the public")
+    parser.add_argument("--add-restricted-edition", action="store_true",
+                        help="only write the restricted edition, on the databases and into "
+                        "the results of the last run")
     parser.add_argument("--report-only", action="store_true",
                         help="write the report again from var/bench/documents/results.json")
     args = parser.parse_args(argv)
@@ -1039,6 +1090,9 @@ def main(argv: list[str] | None = None) -> None:
             raise SystemExit(f"No results yet: {RESULTS.relative_to(ROOT)}")
         write_report(json.loads(RESULTS.read_text(encoding="utf-8")))
         log(f"Wrote {REPORT.relative_to(ROOT)} from {RESULTS.relative_to(ROOT)}.")
+        return
+    if args.add_restricted_edition:
+        Run(args).add_restricted_edition()
         return
     Run(args).run()
 
