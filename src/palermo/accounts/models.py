@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -47,6 +48,7 @@ class Membership(TimeStampedModel):
         PRACTITIONER = "practitioner", _("Practitioner")
         EDITOR = "editor", _("Editor")
         FOCAL_POINT = "focal_point", _("Focal point")
+        REVIEWER = "reviewer", _("Reviewer of requests")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
@@ -56,6 +58,12 @@ class Membership(TimeStampedModel):
         State, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("State")
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    authority = models.ForeignKey(
+        "directory.Authority", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="memberships", verbose_name=_("authority"),
+        help_text=_("The authority of the State this person works at: colleagues share request "
+                    "drafts within it, and a reviewer reviews the requests it sends."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -69,6 +77,11 @@ class Membership(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.user} — {self.state} ({self.get_role_display()})"
 
+    def clean(self) -> None:
+        super().clean()
+        if self.authority is not None and self.authority.state_id != self.state_id:
+            raise ValidationError({"authority": _("Choose an authority of this State.")})
+
 
 class Invitation(TimeStampedModel):
     """An invitation to take a role, sent by e-mail with a link that holds a secret token.
@@ -80,6 +93,7 @@ class Invitation(TimeStampedModel):
         PRACTITIONER = "practitioner", _("Practitioner")
         EDITOR = "editor", _("Editor")
         FOCAL_POINT = "focal_point", _("Focal point")
+        REVIEWER = "reviewer", _("Reviewer of requests")
         SECRETARIAT = "secretariat", _("Secretariat")
 
     class Status(models.TextChoices):
@@ -94,6 +108,11 @@ class Invitation(TimeStampedModel):
         verbose_name=_("State"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    authority = models.ForeignKey(
+        "directory.Authority", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("authority"),
+        help_text=_("Optional: the authority of the State the person will work at."),
+    )
     language = models.CharField(
         _("language of the invitation"), max_length=10, choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,

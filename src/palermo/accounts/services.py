@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -20,6 +21,9 @@ from palermo.reference.models import State
 from . import access, mail
 from .models import Invitation, Membership, User
 from .selectors import token_hash
+
+if TYPE_CHECKING:
+    from palermo.directory.models import Authority
 
 
 @transaction.atomic
@@ -92,8 +96,14 @@ def secretariat_group() -> Group:
 
 
 @transaction.atomic
-def membership_grant(*, user: User, state: State, role: str) -> Membership:
+def membership_grant(*, user: User, state: State, role: str,
+                     authority: Authority | None = None) -> Membership:
+    """Give a role for a State; ``authority`` records where the person works (kept when the
+    role is granted again without one)."""
     membership, _created = Membership.objects.get_or_create(user=user, state=state, role=role)
+    if authority is not None and membership.authority_id != authority.pk:
+        membership.authority = authority
+        membership.save(update_fields=["authority", "updated_at"])
     membership.full_clean()
     return membership
 
@@ -205,7 +215,8 @@ def invitation_accept(
     email_address_verify(user=user)
     if not secretariat:
         assert invitation.state is not None  # the model's constraint
-        membership_grant(user=user, state=invitation.state, role=invitation.role)
+        membership_grant(user=user, state=invitation.state, role=invitation.role,
+                         authority=invitation.authority)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
