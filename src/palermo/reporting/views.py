@@ -1,0 +1,1 @@
+"""Questionnaire pages of the secretariat."""
