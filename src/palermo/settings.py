@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "palermo.freshness",
+    "palermo.writer",
     "palermo.reporting",
 ]
 

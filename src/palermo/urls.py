@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("freshness/", include("palermo.freshness.urls")),
     path("api-tokens/", include("palermo.api.token_urls")),
     path("editions/", include("palermo.editions.urls")),
+    path("requests/", include("palermo.writer.urls")),
     path("reporting/", include("palermo.reporting.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
