@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -6,4 +6,6 @@ app_name = "writer"
 
 urlpatterns = [
     path("", views.draft_list, name="list"),
+    path("", include("palermo.writer.document_urls")),
+    path("", include("palermo.writer.review_urls")),
 ]
