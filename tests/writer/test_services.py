@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from palermo.writer import access, services, steps
 from palermo.writer.models import Status
@@ -86,7 +87,7 @@ def test_visibility(writer_world):
     assert visible == {w.author.email}
     services.draft_share(draft=draft, user=w.author, colleagues=[w.colleague])
     assert access.drafts_visible_to(w.colleague).filter(pk=draft.pk).exists()
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         services.draft_share(draft=draft, user=w.author, colleagues=[w.other_practitioner])
     services.draft_submit(draft=draft, user=w.author, version=draft.version)
     assert access.drafts_visible_to(w.reviewer).filter(pk=draft.pk).exists()
