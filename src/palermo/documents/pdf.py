@@ -19,7 +19,8 @@ from functools import cache
 from pathlib import Path
 
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from fpdf.enums import PDFResourceType, XPos, YPos
+from fpdf.fonts import TTFFont
 from fpdf.outline import OutlineSection
 
 from .model import (
@@ -125,10 +126,13 @@ def families_needed(document: Document, cmaps: dict[str, frozenset[int]]) -> lis
     language's own, and the first that has each character Noto Sans lacks."""
     needed = {"sans", family_for(document.language)}
     sans = cmaps["sans"]
+    seen: set[str] = set()
+    languages: set[str] = set()
     for text, lang in document_texts(document):
-        needed.add(family_for(lang))
-        if _PLAIN.fullmatch(text):
+        languages.add(lang)
+        if text in seen or _PLAIN.fullmatch(text):
             continue
+        seen.add(text)
         for char in set(text):
             code = ord(char)
             if code in sans:
@@ -137,7 +141,15 @@ def families_needed(document: Document, cmaps: dict[str, frozenset[int]]) -> lis
                 if code in cmaps[family]:
                     needed.add(family)
                     break
+    needed.update(family_for(lang) for lang in languages)
     return [family for family in FONTS if family in needed]
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    rtl: bool
+    cleaned: str
+    font: TTFFont | None  # the font that prints it whole without shaping, if one does
 
 
 class _Pdf(FPDF):
@@ -167,24 +179,42 @@ class _Pdf(FPDF):
         self.alias_nb_pages(TOTAL)
         self.fallbacks = self.families
         self.fallbacks_on = True
+        # Most lines of a directory are text that one font prints whole and that needs no
+        # shaping: those are measured with the font's widths and written straight into the
+        # page (see :meth:`fast_lines`), each distinct string measured and encoded once.
+        self.font_cmaps = {
+            f"{family}{style}": _cmap(FONTS[family][1 if style else 0])
+            for family in self.families for style in ("", "B")}
+        self.cleaned: dict[str, tuple[str, frozenset[str]]] = {}
+        self.prepared: dict[tuple[str, str, bool], _Prepared] = {}
+        self.encoded: dict[tuple[int, str], tuple[float, str]] = {}
+        self.broken: dict[tuple[int, str, float, float], list[tuple[str, float, bool]]] = {}
+        self.estimates: dict[tuple[str, str, float, bool, float, float], float] = {}
+        self.page_numbers_later = False
 
     # ---- text -------------------------------------------------------------------------
 
     def clean(self, text: str) -> str:
         if _PLAIN.fullmatch(text):
             return text
-        out = []
-        for char in text.replace("\r\n", "\n").replace("\t", " "):
-            if char == "\n" or char in KEEP:
-                out.append(char)
-            elif unicodedata.category(char) in {"Cf", "Cc"}:
-                continue
-            elif ord(char) in self.covered or char.isspace():
-                out.append(" " if char.isspace() and ord(char) not in self.covered else char)
-            else:
-                self.missing.add(char)
-                out.append(f"[U+{ord(char):04X}]")
-        return "".join(out)
+        known = self.cleaned.get(text)
+        if known is None:
+            missing: set[str] = set()
+            out = []
+            for char in text.replace("\r\n", "\n").replace("\t", " "):
+                if char == "\n" or char in KEEP:
+                    out.append(char)
+                elif unicodedata.category(char) in {"Cf", "Cc"}:
+                    continue
+                elif ord(char) in self.covered or char.isspace():
+                    out.append(" " if char.isspace() and ord(char) not in self.covered
+                               else char)
+                else:
+                    missing.add(char)
+                    out.append(f"[U+{ord(char):04X}]")
+            known = self.cleaned[text] = ("".join(out), frozenset(missing))
+        self.missing.update(known[1])
+        return known[0]
 
     def use(self, lang: str, *, bold: bool = False, size: float = BODY_SIZE,
             text: str = "", rtl: bool | None = None) -> tuple[str, str]:
@@ -208,7 +238,98 @@ class _Pdf(FPDF):
         return cleaned, "R" if rtl else "L"
 
     def text_of(self, text: Text, lang: str) -> str:
+        if isinstance(text, str):
+            return text
         return "".join(span.text for span in spans(text, lang))
+
+    def prepare(self, part: str, lang: str, bold: bool) -> _Prepared:
+        """Direction, cleaned text and, when one font prints it unshaped, that font."""
+        key = (part, lang, bold)
+        prepared = self.prepared.get(key)
+        if prepared is None:
+            rtl = paragraph_rtl(part, lang)
+            cleaned = self.clean(part)
+            family = family_for(lang)
+            font_key = f"{family}{'B' if bold else ''}"
+            font = None
+            if not needs_shaping(cleaned, rtl):
+                cmap = self.font_cmaps[font_key]
+                candidate = self.fonts[font_key]
+                if isinstance(candidate, TTFFont) and all(ord(char) in cmap
+                                                          for char in cleaned):
+                    font = candidate
+            prepared = self.prepared[key] = _Prepared(rtl, cleaned, font)
+        else:
+            self.missing.update(self.cleaned.get(part, ("", frozenset()))[1])
+        return prepared
+
+    def encode(self, font: TTFFont, text: str) -> tuple[float, str]:
+        """The text's width in thousandths of the font size, and its glyph codes as a PDF
+        string (the glyphs are added to the font's subset)."""
+        key = (font.i, text)
+        known = self.encoded.get(key)
+        if known is None:
+            widths, pick = font.cw, font.subset.pick
+            units = sum(widths[ord(char)] for char in text)
+            codes = "".join(chr(pick(ord(char)) or 0) for char in text)
+            known = self.encoded[key] = (units, font.escape_text(codes))
+        return known
+
+    def fast_lines(self, font: TTFFont, text: str, size: float,
+                   available: float) -> list[tuple[str, float, bool]]:
+        """The text's lines as (line, width units, fits), broken at spaces by measuring
+        each word once; a word wider than the column is a line that does not fit."""
+        units, _codes = self.encode(font, text)
+        scale = size * 0.001 / self.k
+        if units * scale <= available:
+            return [(text, units, True)]
+        key = (font.i, text, size, available)
+        known = self.broken.get(key)
+        if known is not None:
+            return known
+        limit = available / scale
+        space = font.cw[32]
+        lines: list[tuple[str, float, bool]] = []
+        current: list[str] = []
+        used = 0.0
+        for word in text.split(" "):
+            word_units = self.encode(font, word)[0]
+            needed = word_units if not current else used + space + word_units
+            if current and needed > limit:
+                lines.append((" ".join(current), used, used <= limit))
+                current, used = [word], word_units
+            else:
+                current.append(word)
+                used = needed
+        lines.append((" ".join(current), used, used <= limit))
+        self.broken[key] = lines
+        return lines
+
+    def write_line(self, font: TTFFont, text: str, units: float, *, left: float, width: float,
+                   h: float, size: float, align: str) -> None:
+        """One line of unshaped text, as ``cell`` would print it, without its overheads."""
+        if self.will_page_break(h):
+            self._perform_page_break()
+        if text:
+            k = self.k
+            text_w = units * size * 0.001 / k
+            dx = width - self.c_margin - text_w if align == "R" else self.c_margin
+            baseline = self.h - self.y - 0.5 * h - 0.3 * size / k
+            codes = self.encode(font, text)[1]
+            out = (f"BT /F{font.i} {size:.2f} Tf {(left + dx) * k:.2f} {baseline * k:.2f} Td "
+                   f"({codes}) Tj ET")
+            color = self.text_color
+            if color is not None and color != self.fill_color:
+                out = f"q {color.serialize().lower()} {out} Q"
+            self._out(out)
+            self._resource_catalog.add(PDFResourceType.FONT, font.i, self.page)
+            # The page's font is now this one: fpdf2 sets its own again before its next text.
+            self.current_font_is_set_on_page = False
+            if size > font.biggest_size_pt:
+                font.biggest_size_pt = size
+        self._lasth = h
+        self.x = self.l_margin
+        self.y += h
 
     def block(self, text: str, lang: str, *, x: float | None = None, w: float | None = None,
               bold: bool = False, size: float = BODY_SIZE, line: float = LINE,
@@ -222,10 +343,25 @@ class _Pdf(FPDF):
         left = self.x if x is None else x
         width = self.epw if w is None else w
         align = align or ("R" if is_rtl(lang) else "L")
+        available = width - 2 * self.c_margin - 0.5
         for part in text.replace("\r\n", "\n").split("\n"):
-            rtl = paragraph_rtl(part, lang)
+            prepared = self.prepare(part, lang, bold)
+            font = prepared.font
+            if font is not None:
+                h = size / self.k * line
+                for text_line, units, fits in self.fast_lines(font, prepared.cleaned, size,
+                                                              available):
+                    if fits:
+                        self.write_line(font, text_line, units, left=left, width=width, h=h,
+                                        size=size, align=align)
+                    else:  # one word wider than the column: fpdf2 cuts it
+                        self.use(lang, bold=bold, size=size, text=text_line, rtl=prepared.rtl)
+                        self.set_x(left)
+                        self.multi_cell(w=width, h=h, text=text_line, align=align,
+                                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                continue
+            rtl = prepared.rtl
             cleaned, _start = self.use(lang, bold=bold, size=size, text=part, rtl=rtl)
-            available = width - 2 * self.c_margin - 0.5
             if self.get_string_width(cleaned) <= available:
                 lines = [(cleaned, True)]  # most lines: no line breaking at all
             else:
@@ -272,16 +408,23 @@ class _Pdf(FPDF):
                  size: float = BODY_SIZE, line: float = LINE) -> float:
         """A generous height for the text, measured without shaping (which is costly to
         run twice): enough to decide page breaks and lay out the table of contents."""
-        self.set_font(family_for(lang), "B" if bold else "", size)
-        self.set_text_shaping(False)
         width = self.epw if w is None else w
+        key = (text, lang, width, bold, size, line)
+        known = self.estimates.get(key)
+        if known is not None:
+            return known
+        font = self.fonts[f"{family_for(lang)}{'B' if bold else ''}"]
+        assert isinstance(font, TTFFont)
+        widths = font.cw
+        font_size = size / self.k
         lines = 0
         for part in self.clean(text).split("\n"):
             wide = sum(1 for char in part if ord(char) >= 0x2E80)
-            narrow = "".join(char for char in part if ord(char) < 0x2E80)
-            length = self.get_string_width(narrow) + wide * self.font_size
+            narrow = sum(widths[ord(char)] for char in part if ord(char) < 0x2E80)
+            length = narrow * size * 0.001 / self.k + wide * font_size
             lines += max(1, math.ceil(length * 1.12 / max(width - 2 * self.c_margin, 1)))
-        return lines * self.font_size * line
+        known = self.estimates[key] = lines * font_size * line
+        return known
 
     # ---- page furniture ---------------------------------------------------------------
 
@@ -309,10 +452,30 @@ class _Pdf(FPDF):
         if left:
             self.block(left, doc.language, w=self.epw - 40, size=SMALL_SIZE, line=1.2,
                        x=self.l_margin + (40 if self.rtl else 0))
-        self.set_y(y)
-        self.page_number(y)
+        if not self.page_numbers_later:
+            self.set_y(y)
+            self.page_number(y)
         self.set_text_color(0)
         self.text_shaping = shaping
+
+    def number_pages(self) -> None:
+        """"Page 3 of 12" on every page, once the number of pages is known (instead of
+        fpdf2's alias, which costs a slow path for every page)."""
+        total = str(self.pages_count)
+        text = self.page_text.replace(TOTAL, total)
+        last, y = self.page, self.h - 13
+        self.in_footer = True  # no page breaks
+        self.set_text_color(90)
+        for number in range(1, self.pages_count + 1):
+            self.page = number
+            self.current_font_is_set_on_page = False
+            self.set_y(y)
+            self.block(text.replace("{page}", str(number)), self.document.language,
+                       x=self.l_margin + (0 if self.rtl else self.epw - 40), w=40,
+                       size=SMALL_SIZE, line=1.2, align="R")
+        self.set_text_color(0)
+        self.in_footer = False
+        self.page = last
 
     def page_number(self, y: float) -> None:
         """"Page 3 of 12" at the end side of the footer. The total is an alias filled in at
@@ -491,6 +654,8 @@ def _family_of_word(word: str, default: str) -> str:
 
 def _lang_of(text: Text, lang: str) -> str:
     """The language of a text that is one span in another language, else the block's."""
+    if isinstance(text, str):
+        return lang
     parts = spans(text, lang)
     return parts[0].lang or lang if len(parts) == 1 else lang
 
@@ -498,6 +663,7 @@ def _lang_of(text: Text, lang: str) -> str:
 def render_pdf(document: Document, progress: Callable[[int], None] | None = None) -> PdfResult:
     """Print the document. ``progress`` is told the index of each level-1 heading written."""
     pdf = _Pdf(document)
+    pdf.page_numbers_later = True
     pdf.add_page()
     doc = document
     pdf.block(doc.title, doc.language, bold=True, size=20, line=1.3)
@@ -530,5 +696,6 @@ def render_pdf(document: Document, progress: Callable[[int], None] | None = None
             pdf.bullets(block, lang)
         elif isinstance(block, PageBreak):
             pdf.add_page()
+    pdf.number_pages()
     data = bytes(pdf.output())
     return PdfResult(data=data, pages=pdf.pages_count, missing=pdf.missing)
