@@ -1,4 +1,7 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, URLResolver, include, path
 
 app_name = "reporting"
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    # Cycles, responses, answering, clarifications, supplementary information.
+    path("", include("palermo.reporting.cycles.urls")),
+]
