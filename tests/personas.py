@@ -78,6 +78,19 @@ def focal_point_b(reference_data: None) -> User:
 
 
 @pytest.fixture
+def reviewer_a(reference_data: None) -> User:
+    """A reviewer of requests of State A's central authority (reviewers approve: second factor)."""
+    return make_person("reviewer-a@example.org", state=STATE_A, role=Membership.Role.REVIEWER,
+                       second_factor=True)
+
+
+@pytest.fixture
+def reviewer_b(reference_data: None) -> User:
+    return make_person("reviewer-b@example.org", state=STATE_B, role=Membership.Role.REVIEWER,
+                       second_factor=True)
+
+
+@pytest.fixture
 def secretariat(reference_data: None) -> User:
     return make_person("secretariat@example.org", secretariat=True)
 

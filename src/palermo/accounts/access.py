@@ -81,13 +81,14 @@ def invitable_states(user: Any) -> QuerySet[State]:
 
 
 def invitable_roles(user: Any) -> list[str]:
-    """The secretariat invites any role; a focal point, editors and practitioners."""
+    """The secretariat invites any role; a focal point, editors, practitioners and reviewers of
+    requests for its State."""
     if not _signed_in(user):
         return []
     if user.is_secretariat:
         return list(Invitation.Role.values)
     if focal_point_state_ids(user):
-        return [Invitation.Role.EDITOR, Invitation.Role.PRACTITIONER]
+        return [Invitation.Role.EDITOR, Invitation.Role.PRACTITIONER, Invitation.Role.REVIEWER]
     return []
 
 

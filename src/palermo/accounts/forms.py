@@ -9,6 +9,8 @@ from django.db.models import QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from palermo.directory.access import authorities_visible_to
+from palermo.directory.models import Authority
 from palermo.reference.models import State
 from palermo.reference.selectors import sort_key
 
@@ -31,6 +33,12 @@ class InvitationForm(forms.Form):
         queryset=State.objects.none(), to_field_name="code", required=False,
         label=_("State"),
     )
+    authority: forms.ModelChoiceField[Authority] = forms.ModelChoiceField(
+        queryset=Authority.objects.none(), required=False, label=_("Authority"),
+        help_text=_("Optional: the authority of the State the person will work at. Colleagues "
+                    "share request drafts within it, and a reviewer reviews the requests it "
+                    "sends."),
+    )
     language = forms.ChoiceField(
         label=_("Language of the invitation"), choices=settings.LANGUAGES,
         help_text=_("For a person who has no account yet; an account's own language wins."),
@@ -52,16 +60,74 @@ class InvitationForm(forms.Form):
         else:
             state.choices = [(s.code, s.name) for s in states]
         self.fields["language"].initial = get_language()
+        self._authority_choices(user, states)
+
+    def _authority_choices(self, user: User, states: QuerySet[State]) -> None:
+        """The list offers the authorities the user sees of the chosen State (of the user's
+        States when none is chosen yet: a focal point's; the secretariat first chooses the
+        State, then asks for its authorities). Any authority the user sees is accepted, and
+        ``clean`` says plainly when it is not of the chosen State."""
+        field = self.fields["authority"]
+        assert isinstance(field, forms.ModelChoiceField)
+        visible = authorities_visible_to(user)
+        field.queryset = visible
+        chosen = self._chosen_state_code()
+        if chosen:
+            offered = visible.filter(state__in=states, state__code=chosen)
+        elif user.is_secretariat:
+            offered = visible.none()
+            field.help_text = _("Optional: choose the State above, then “Show its "
+                                "authorities”, to pick the authority the person will work at.")
+        else:
+            offered = visible.filter(state__in=states)
+        by_state: dict[State, list[tuple[int, str]]] = {}
+        for authority in offered.select_related("state").order_by("state__code", "name"):
+            by_state.setdefault(authority.state, []).append((authority.pk, authority.name))
+        empty = ("", str(_("None")))
+        if len(by_state) <= 1:
+            field.choices = [empty, *(next(iter(by_state.values())) if by_state else [])]
+        else:
+            ordered = sorted(by_state.items(), key=lambda item: sort_key(item[0].name))
+            field.choices = [empty, *((state.name, names) for state, names in ordered)]
+
+    def _chosen_state_code(self) -> str:
+        raw = self.data.get("state") if self.is_bound else self.initial.get("state")
+        code = getattr(raw, "code", raw)
+        return code if isinstance(code, str) else ""
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        role, state = data.get("role"), data.get("state")
+        role, state, authority = data.get("role"), data.get("state"), data.get("authority")
         if role == Invitation.Role.SECRETARIAT and state is not None:
             self.add_error("state", _("The secretariat belongs to no State; leave this empty."))
         elif role and role != Invitation.Role.SECRETARIAT and state is None \
                 and "state" not in self.errors:
             self.add_error("state", _("Choose the State of this role."))
+        if authority is not None:
+            if role == Invitation.Role.SECRETARIAT:
+                self.add_error("authority", _(
+                    "The secretariat works at no authority of a State; leave this empty."))
+            elif state is not None and authority.state_id != state.pk:
+                self.add_error("authority", _(
+                    "%(authority)s is not an authority of %(state)s: choose one of the State "
+                    "of this role.") % {"authority": authority.name, "state": state.name})
         return data
+
+
+class MembershipAuthorityForm(forms.Form):
+    """The authority a member works at; empty clears it. Its State is checked by the service."""
+
+    authority: forms.ModelChoiceField[Authority] = forms.ModelChoiceField(
+        queryset=Authority.objects.none(), required=False, label=_("Authority"),
+        error_messages={"invalid_choice": _(
+            "This authority does not exist, or you may not see it. Nothing was changed.")},
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["authority"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = authorities_visible_to(user).select_related("state")
 
 
 class AcceptInvitationForm(forms.Form):

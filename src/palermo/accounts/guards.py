@@ -1,7 +1,8 @@
 """The second factor: required of everyone who can change data before they change anything.
 
-Focal points, editors and the secretariat need an authenticator app (TOTP, with recovery codes)
-set up on their account; practitioners may set one up but are not asked to. Every view that
+Focal points, editors, reviewers of requests and the secretariat need an authenticator app
+(TOTP, with recovery codes) set up on their account; practitioners may set one up but are not
+asked to. Every view that
 changes data is decorated with ``second_factor_required``, and the administration is guarded
 by ``AdminSecondFactorMiddleware``; ``may_change(user)`` answers the same question anywhere
 else (templates, the API). This guard says nothing about *what* a user may change: the access
@@ -22,12 +23,13 @@ from django.utils.translation import gettext as _
 
 from .models import Membership
 
-# Roles that change data, and so must use a second factor.
-CHANGING_ROLES = (Membership.Role.FOCAL_POINT, Membership.Role.EDITOR)
+# Roles that change data, and so must use a second factor. Reviewers approve requests that
+# their central authority sends.
+CHANGING_ROLES = (Membership.Role.FOCAL_POINT, Membership.Role.EDITOR, Membership.Role.REVIEWER)
 
 
 def needs_second_factor(user: Any) -> bool:
-    """The secretariat, focal points and editors must use a second factor."""
+    """The secretariat, focal points, editors and reviewers must use a second factor."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     if user.is_secretariat:

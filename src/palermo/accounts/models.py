@@ -151,6 +151,17 @@ class Invitation(TimeStampedModel):
         where = f" — {self.state}" if self.state_id else ""
         return f"{self.email}{where} ({self.get_role_display()})"
 
+    def clean(self) -> None:
+        super().clean()
+        if self.authority_id is None:
+            return
+        if self.role == self.Role.SECRETARIAT:
+            raise ValidationError({"authority": _(
+                "The secretariat works at no authority of a State; leave this empty.")})
+        if self.authority is not None and self.authority.state_id != self.state_id:
+            raise ValidationError({"authority": _(
+                "This authority belongs to another State: choose one of the State of this role.")})
+
     def status_at(self, moment: datetime) -> Invitation.Status:
         if self.accepted_at is not None:
             return self.Status.ACCEPTED

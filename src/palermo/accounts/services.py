@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from palermo.directory.access import authorities_visible_to
 from palermo.reference.models import State
 
 from . import access, mail
@@ -120,14 +121,52 @@ def membership_revoke(*, membership: Membership, by: User) -> None:
     membership.delete()
 
 
+def _sees_authority(user: User, authority: Authority) -> bool:
+    return authorities_visible_to(user).filter(pk=authority.pk).exists()
+
+
+@transaction.atomic
+def membership_set_authority(*, membership: Membership, authority: Authority | None,
+                             by: User) -> Membership:
+    """Record (or, with ``None``, clear) the authority a member works at.
+
+    Only who manages the membership may, with an authority of the membership's State that they
+    see. The membership's history keeps the previous authority and who changed it.
+    """
+    if not access.memberships_visible_to(by).filter(pk=membership.pk).exists():
+        raise PermissionDenied
+    membership = Membership.objects.select_for_update(of=("self",)).select_related(
+        "state").get(pk=membership.pk)
+    if authority is not None:
+        if not _sees_authority(by, authority):
+            raise PermissionDenied
+        if authority.state_id != membership.state_id:
+            raise ValidationError(_(
+                "%(authority)s is not an authority of %(state)s: choose one of the State of "
+                "this role."
+            ) % {"authority": authority.name, "state": membership.state.name})
+    if membership.authority_id == (authority.pk if authority else None):
+        return membership
+    membership.authority = authority
+    membership.full_clean()
+    membership._history_user = by  # type: ignore[attr-defined]
+    membership.save(update_fields=["authority", "updated_at"])
+    return membership
+
+
 @transaction.atomic
 def invitation_create(
     *, email: str, role: str, state: State | None, language: str, invited_by: User,
-    site_url: str,
+    site_url: str, authority: Authority | None = None,
 ) -> Invitation:
-    """Invite a person to a role and mail them the link; nothing is kept if the mail fails."""
+    """Invite a person to a role and mail them the link; nothing is kept if the mail fails.
+
+    ``authority``: where the person will work, an authority of ``state`` that the inviter sees.
+    """
     email = User.objects.normalize_email(email).strip().lower()
     if not access.may_invite(invited_by, state=state, role=role):
+        raise PermissionDenied
+    if authority is not None and not _sees_authority(invited_by, authority):
         raise PermissionDenied
     now = timezone.now()
     pending = Invitation.objects.filter(
@@ -143,8 +182,8 @@ def invitation_create(
         raise ValidationError(_("The account with this address already has this role."))
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
-        email=email, role=role, state=state, language=language, invited_by=invited_by,
-        token_hash=token_hash(token),
+        email=email, role=role, state=state, authority=authority, language=language,
+        invited_by=invited_by, token_hash=token_hash(token),
         expires_at=now + timedelta(days=settings.PALERMO_INVITATION_DAYS),
     )
     invitation.full_clean()

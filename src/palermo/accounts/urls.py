@@ -20,4 +20,6 @@ urlpatterns = [
     path("invitations/accept/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("memberships/", views.membership_list, name="memberships"),
     path("memberships/<int:pk>/revoke/", views.membership_revoke, name="membership_revoke"),
+    path("memberships/<int:pk>/authority/", views.membership_authority,
+         name="membership_authority"),
 ]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from allauth.account.internal.flows.login import record_authentication
 from allauth.account.utils import perform_login
@@ -16,7 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import access, selectors, services
-from .forms import AcceptInvitationForm, InvitationForm, StateFilterForm
+from .forms import (
+    AcceptInvitationForm,
+    InvitationForm,
+    MembershipAuthorityForm,
+    StateFilterForm,
+)
 from .guards import (
     explain_second_factor,
     has_second_factor,
@@ -75,12 +81,17 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
 @second_factor_required
 def invitation_create(request: HttpRequest) -> HttpResponse:
     user = _managed_or_404(request)
-    form = InvitationForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid():
+    if "show_authorities" in request.POST:
+        # Without JavaScript: the same form again, its list of authorities of the chosen State.
+        form = InvitationForm(initial=request.POST.dict(), user=user)
+    else:
+        form = InvitationForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_bound and form.is_valid():
         try:
             invitation = services.invitation_create(
                 email=form.cleaned_data["email"], role=form.cleaned_data["role"],
                 state=form.cleaned_data["state"], language=form.cleaned_data["language"],
+                authority=form.cleaned_data["authority"],
                 invited_by=user, site_url=request.build_absolute_uri("/"),
             )
         except ValidationError as error:
@@ -95,6 +106,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:invitations")
     return render(request, "accounts/invitation_form.html", {
         "form": form, "days": settings.PALERMO_INVITATION_DAYS,
+        "show_authorities_button": user.is_secretariat,
     })
 
 
@@ -184,10 +196,52 @@ def membership_list(request: HttpRequest) -> HttpResponse:
     user = _managed_or_404(request)
     filter_form = _state_filter(request, user)
     state = filter_form.selected_state() if filter_form else None
+    memberships = list(selectors.memberships_managed_by(user, state=state))
+    choices = selectors.authorities_by_state(user, {m.state_id for m in memberships})
+    rows = [(membership, choices.get(membership.state_id, [])) for membership in memberships]
     return render(request, "accounts/membership_list.html", {
-        "memberships": selectors.memberships_managed_by(user, state=state),
-        "filter_form": filter_form,
+        "rows": rows, "filter_form": filter_form,
+        "filtered_state": state.code if state else "",
     })
+
+
+@require_POST
+@login_required
+@second_factor_required
+def membership_authority(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record or clear the authority a member works at (one small form per row)."""
+    user = _managed_or_404(request)
+    membership = access.get_membership_for_user(user, pk)
+    form = MembershipAuthorityForm(request.POST, user=user)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values()
+                                         for e in errors))
+        return _back_to_memberships(request)
+    authority = form.cleaned_data["authority"]
+    try:
+        services.membership_set_authority(membership=membership, authority=authority, by=user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        context = {"person": membership.user.email, "role": membership.get_role_display(),
+                   "state": membership.state.name}
+        if authority is None:
+            messages.success(request, _("%(person)s, %(role)s for %(state)s, is no longer "
+                                        "attached to an authority.") % context)
+        else:
+            messages.success(request, _("%(person)s, %(role)s for %(state)s, now works at "
+                                        "%(authority)s.") % {**context,
+                                                             "authority": authority.name})
+    return _back_to_memberships(request)
+
+
+def _back_to_memberships(request: HttpRequest) -> HttpResponse:
+    """Back to the list, filtered as it was (the secretariat's State filter)."""
+    url = reverse("accounts:memberships")
+    code = request.POST.get("filtered_state", "")
+    if code.isalpha() and len(code) <= 3:
+        url += "?" + urlencode({"state": code.upper()})
+    return redirect(url)
 
 
 @require_POST
