@@ -15,13 +15,14 @@ import re
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from modeltranslation.fields import TranslationFieldDescriptor
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from palermo.core import pagecache
@@ -119,6 +120,165 @@ def _time_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+class _Entry:
+    """A row as the attributes a model instance would have, without building the instance
+    (whose construction, with the translated fields, costs more than the rest of the work)."""
+
+    pk: Any
+
+    def __init__(self, attributes: dict[str, Any]) -> None:
+        self.__dict__.update(attributes)
+
+
+@cache
+def _concrete_defaults(model: type[models.Model]) -> tuple[tuple[str, Any, bool], ...]:
+    """(attname, default, callable?) of every column, as a new instance would hold them."""
+    found = []
+    for model_field in model._meta.concrete_fields:
+        if model_field.has_default() and callable(model_field.default):
+            found.append((model_field.attname, model_field.get_default, True))
+        else:
+            found.append((model_field.attname, model_field.get_default(), False))
+    return tuple(found)
+
+
+@cache
+def _translated(model: type[models.Model]) -> tuple[tuple[str, Any], ...]:
+    """The translated fields' own names and descriptors: ``name`` reads ``name_<language>``
+    of the active language, then the fallback language, as modeltranslation does."""
+    return tuple((name, model.__dict__[name]) for name in
+                 (f.name for f in model._meta.concrete_fields)
+                 if isinstance(model.__dict__.get(name), TranslationFieldDescriptor))
+
+
+def _entry(model: type[models.Model], values: dict[str, Any], **relations: Any) -> Any:
+    attributes = {name: default() if is_callable else default
+                  for name, default, is_callable in _concrete_defaults(model)}
+    attributes.update(values)
+    for name, related in relations.items():
+        attributes[name] = related
+        attributes[f"{name}_id"] = None if related is None else related.pk
+    entry = _Entry(attributes)
+    for name, descriptor in _translated(model):
+        entry.__dict__[name] = descriptor.__get__(entry, model)
+    entry.pk = attributes[model._meta.pk.attname]
+    for model_field in model._meta.concrete_fields:
+        if model_field.is_relation and model_field.name not in attributes \
+                and attributes[model_field.attname] is None:
+            entry.__dict__[model_field.name] = None
+    return entry
+
+
+def _clean(model: type[models.Model], entry: Any, values: dict[str, Any],
+           relations: dict[str, Any]) -> None:
+    """The model's clean() on the values; on a real instance if it reads more than they have."""
+    try:
+        model.clean(entry)
+    except AttributeError:
+        model(**values, **relations).clean()
+
+
+@cache
+def _text_fields(model: type[models.Model]) -> tuple[Any, ...]:
+    return tuple(f for f in model._meta.fields
+                 if isinstance(f, models.TextField) and f.max_length)
+
+
+@cache
+def _cleaned_fields(model: type[models.Model], exclude: tuple[str, ...]) -> tuple[Any, ...]:
+    """The fields ``full_clean(exclude=...)`` checks, in its order."""
+    return tuple(f for f in model._meta.fields
+                 if f.name not in exclude and not getattr(f, "generated", False))
+
+
+# Writing new rows in bulk. Django's bulk_create prepares every value of every row through
+# the compiler (most of an import's time); here each table gets one INSERT statement, run
+# for thousands of rows at once, with the values adapted only where the database needs it.
+
+_AS_IS = frozenset({"CharField", "TextField", "EmailField", "URLField", "SlugField",
+                    "IntegerField", "BigIntegerField", "SmallIntegerField",
+                    "PositiveIntegerField", "PositiveSmallIntegerField",
+                    "PositiveBigIntegerField", "BooleanField", "ForeignKey", "OneToOneField",
+                    "AutoField", "BigAutoField", "SmallAutoField"})
+INSERT_BATCH = 2000
+
+
+def _adapter(model_field: Any) -> Any:
+    """None where a str, int or bool goes to the database as it is; else the field's own
+    preparation (dates, times, JSON)."""
+    if model_field.get_internal_type() in _AS_IS:
+        return None
+    return partial(model_field.get_db_prep_save, connection=connection)
+
+
+@cache
+def _insert_fields(model: type[models.Model], with_pk: bool) -> tuple[Any, ...]:
+    return tuple(f for f in model._meta.local_concrete_fields
+                 if with_pk or not f.primary_key or not isinstance(f, models.AutoField))
+
+
+@cache
+def _timestamps(model: type[models.Model]) -> tuple[str, ...]:
+    """Fields Django sets on save (auto_now, auto_now_add): the import's time here."""
+    return tuple(f.attname for f in model._meta.concrete_fields
+                 if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+
+
+def _needs_ids(model: type[models.Model]) -> bool:
+    """Rows others point at, or that get history: their ids are known before they are written."""
+    return model in (Authority, ContactPerson, ProfileSection, Designation)
+
+
+def _insert(model: type[models.Model], names: tuple[str, ...], rows: Any) -> None:
+    """INSERT rows (sequences of values, in the order of ``names``, attribute names)."""
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    fields = [by_attname[name] for name in names]
+    adapters = [_adapter(f) for f in fields]
+    quote = connection.ops.quote_name
+    # Table and column names come from the models, quoted; the values are parameters.
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608
+           f"({', '.join(quote(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    plain = all(a is None for a in adapters)
+    with connection.cursor() as cursor:
+        batch: list[Any] = []
+        for row in rows:
+            if plain:
+                batch.append(tuple(row))
+            else:
+                batch.append(tuple(value if adapt is None or value is None else adapt(value)
+                                   for adapt, value in zip(adapters, row, strict=True)))
+            if len(batch) >= INSERT_BATCH:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+
+
+def _new_ids(model: type[models.Model], count: int) -> list[int] | None:
+    """``count`` new ids of the table, reserved; None on a database where we cannot."""
+    if not count:
+        return []
+    table, column = model._meta.db_table, model._meta.pk.column
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # Take the write lock first (inside the import's transaction), so that no other
+            # connection inserts into the table between reading its highest id and writing.
+            cursor.execute("UPDATE sqlite_sequence SET seq = seq WHERE name = %s", [table])
+            cursor.execute(f"SELECT MAX({quote(column)}) FROM {quote(table)}")  # noqa: S608
+            highest = cursor.fetchone()[0] or 0
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            found = cursor.fetchone()
+            highest = max(highest, found[0] if found else 0)  # AUTOINCREMENT: never reused
+            return list(range(highest + 1, highest + 1 + count))
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                           "FROM generate_series(1, %s)", [table, column, count])
+            return [row[0] for row in cursor.fetchall()]
+    return None
+
+
 class _Context:
     """Everything validation and application look up, read once for the States in the file."""
 
@@ -172,9 +332,14 @@ class _Checker:
         self.allowed = allowed  # State ids the importer may write, None for any
         self.errors: list[ExchangeError] = []
         self.rows: dict[str, list[Row]] = defaultdict(list)
+        # (record type, row) -> the (row, column) pairs already reported, as model_errors
+        # reads them; and each field's verdict on each value seen (see _field_errors).
+        self.reported: dict[tuple[str, str], set[tuple[str, str]]] = {}
+        self.field_cache: dict[Any, list[ValidationError]] = {}
 
     def error(self, record: Record, column: str, message: str) -> None:
         self.errors.append(ExchangeError(record.type, record.row, column, message))
+        self.reported.setdefault((record.type, record.row), set()).add((record.row, column))
 
     def parse(self, record: Record) -> tuple[State | None, dict[str, Any]]:
         """The record's values typed by the schema (an empty value where one is wrong)."""
@@ -250,28 +415,65 @@ class _Checker:
                 ids.append(pk)
         return ids
 
-    def model_errors(self, record: Record, instance: models.Model, exclude: list[str],
-                     columns: dict[str, str] | None = None) -> None:
-        """The model's own rules (choices, lengths, e-mail, URL, E.164, order of times)."""
-        for model_field in instance._meta.fields:
+    def model_errors(self, record: Record, model: type[models.Model], values: dict[str, Any],
+                     exclude: list[str], columns: dict[str, str] | None = None,
+                     **relations: Any) -> None:
+        """The model's own rules (choices, lengths, e-mail, URL, E.164, order of times).
+
+        What ``full_clean`` (without unique checks and constraints) would say of the instance
+        built from ``values``, in the same words, without building one: each field's validation
+        is done once per distinct value and remembered for the rest of the file.
+        """
+        entry = _entry(model, values, **relations)
+        for model_field in _text_fields(model):
             # Django checks the length of a TextField only in forms: check it here too.
-            value = getattr(instance, model_field.attname, None)
-            if isinstance(model_field, models.TextField) and model_field.max_length and \
-                    isinstance(value, str) and len(value) > model_field.max_length:
+            value = getattr(entry, model_field.attname, None)
+            if isinstance(value, str) and len(value) > model_field.max_length:
                 self.error(record, (columns or {}).get(model_field.name, model_field.name), _(
                     "At most %(max)d characters; this has %(length)d.")
                     % {"max": model_field.max_length, "length": len(value)})
+        errors: dict[str, list[ValidationError]] = {}
+        for model_field in _cleaned_fields(model, tuple(exclude)):
+            raw = getattr(entry, model_field.attname)
+            if model_field.blank and raw in model_field.empty_values:
+                continue
+            problems = self._field_errors(model_field, raw, entry)
+            if problems:
+                errors[model_field.name] = problems
+        if model.clean is not models.Model.clean:  # the model's own clean(), on the values
+            try:
+                _clean(model, entry, values, relations)
+            except ValidationError as exc:
+                errors = exc.update_error_dict(errors)
+        if not errors:
+            return
+        reported = set(self.reported.get((record.type, record.row), ()))
+        for name, messages in ValidationError(errors).message_dict.items():
+            column = (columns or {}).get(name, name if name != "__all__" else "")
+            if (record.row, column) in reported:
+                continue  # already said, in the words of the format
+            for message in messages:
+                self.error(record, column, message)
+
+    def _field_errors(self, model_field: models.Field[Any, Any], raw: Any,
+                      entry: Any) -> list[ValidationError]:
+        """``field.clean`` of a value; the errors it raises (none for most)."""
+        hashable = tuple(raw) if isinstance(raw, list) else raw
         try:
-            instance.full_clean(exclude=exclude, validate_unique=False,
-                                validate_constraints=False)
+            key = (model_field, type(raw), hashable)
+            cached = self.field_cache.get(key)
+        except TypeError:  # a value that cannot be remembered: check it every time
+            key, cached = None, None
+        if cached is not None:
+            return cached
+        try:
+            model_field.clean(raw, entry)
+            problems: list[ValidationError] = []
         except ValidationError as exc:
-            reported = {(e.row, e.column) for e in self.errors if e.record == record.type}
-            for name, messages in exc.message_dict.items():
-                column = (columns or {}).get(name, name if name != "__all__" else "")
-                if (record.row, column) in reported:
-                    continue  # already said, in the words of the format
-                for message in messages:
-                    self.error(record, column, message)
+            problems = exc.error_list
+        if key is not None:
+            self.field_cache[key] = problems
+        return problems
 
     def names_present(self, record: Record, typed: dict[str, Any], name: str) -> None:
         if not any(typed.get(column) for column in RECORD_TYPES[record.type].columns()
@@ -321,8 +523,8 @@ def _check_authority(checker: _Checker, record: Record, state: State | None,
     values["name"] = typed.get("name_en") or next(
         (typed[c] for c in RECORD_TYPES["authority"].columns() if c.startswith("name_")
          and typed[c]), "")
-    checker.model_errors(record, Authority(state=state, **values),
-                         TRANSLATED_EXCLUDE["authority"])
+    checker.model_errors(record, Authority, values, TRANSLATED_EXCLUDE["authority"],
+                         state=state)
     if typed["parent_ref"] and typed["parent_ref"] == typed["authority_ref"]:
         checker.error(record, "parent_ref", _("An authority cannot be part of itself."))
     if len(checker.errors) > before or state is None:
@@ -336,7 +538,7 @@ def _check_office_hours(checker: _Checker, record: Record, state: State | None,
     before = len(checker.errors)
     values = {"weekday": typed["weekday"], "opens": typed["opens"], "closes": typed["closes"]}
     if None not in values.values():
-        checker.model_errors(record, OfficeHours(**values), ["authority"])
+        checker.model_errors(record, OfficeHours, values, ["authority"])
     if len(checker.errors) > before or state is None:
         return None
     return Row(record, state, values, None, {"ref": typed["authority_ref"]})
@@ -358,7 +560,7 @@ def _check_designation(checker: _Checker, record: Record, state: State | None,
             % {"instrument": instrument, "code": typed["provision"]})
     values = _nullify(Designation, _model_values(RECORD_TYPES["designation"], typed,
                            {"state", "authority_ref", "instrument", "provision"}))
-    checker.model_errors(record, Designation(**values), ["authority", "provision"])
+    checker.model_errors(record, Designation, values, ["authority", "provision"])
     if len(checker.errors) > before or provision is None or state is None:
         return None
     return Row(record, state, values, None, {"ref": typed["authority_ref"],
@@ -371,7 +573,7 @@ def _check_contact(checker: _Checker, record: Record, state: State | None,
     language_ids = checker.language_ids(record, "languages", typed["languages"])
     values = _nullify(ContactPerson, _model_values(RECORD_TYPES["contact"], typed,
                            {"state", "authority_ref", "contact_ref", "languages"}))
-    checker.model_errors(record, ContactPerson(**values), TRANSLATED_EXCLUDE["contact"])
+    checker.model_errors(record, ContactPerson, values, TRANSLATED_EXCLUDE["contact"])
     if len(checker.errors) > before or state is None:
         return None
     return Row(record, state, values, language_ids,
@@ -384,8 +586,8 @@ def _check_section(checker: _Checker, record: Record, state: State | None,
     language_ids = checker.language_ids(record, "languages", typed["languages"])
     values = _nullify(ProfileSection, _model_values(RECORD_TYPES["profile_section"], typed,
                                                      {"state", "languages"}))
-    checker.model_errors(record, ProfileSection(state=state, **values),
-                         TRANSLATED_EXCLUDE["profile_section"])
+    checker.model_errors(record, ProfileSection, values,
+                         TRANSLATED_EXCLUDE["profile_section"], state=state)
     if len(checker.errors) > before or state is None:
         return None
     return Row(record, state, values, language_ids, {"measure": typed["measure"]})
@@ -397,7 +599,7 @@ def _check_checklist(checker: _Checker, record: Record, state: State | None,
     checker.names_present(record, typed, "text")
     values = _nullify(ChecklistItem, _model_values(
         RECORD_TYPES["checklist_item"], typed, {"state", "measure"}, {"order": "position"}))
-    checker.model_errors(record, ChecklistItem(**values), ["section", "text"],
+    checker.model_errors(record, ChecklistItem, values, ["section", "text"],
                          {"position": "order"})
     if len(checker.errors) > before or state is None:
         return None
@@ -408,7 +610,7 @@ def _check_law(checker: _Checker, record: Record, state: State | None,
                typed: dict[str, Any]) -> Row | None:
     before = len(checker.errors)
     values = {"title": typed["title"], "url": typed["url"]}
-    checker.model_errors(record, LawLink(**values), ["section"])
+    checker.model_errors(record, LawLink, values, ["section"])
     if len(checker.errors) > before or state is None:
         return None
     return Row(record, state, values, None, {"measure": typed["measure"]})
@@ -499,7 +701,10 @@ def validate(records: list[Record], *, allowed: set[int] | None,
     codes = {r.values.get("state", "").strip().upper() for r in records}
     context = _Context(codes)
     checker = _Checker(context, allowed)
-    checker.errors.extend(read_errors or [])
+    for read_error in read_errors or []:
+        checker.errors.append(read_error)
+        checker.reported.setdefault((read_error.record, read_error.row), set()).add(
+            (read_error.row, read_error.column))
     seen: dict[tuple[Any, ...], str] = {}
     for record in records:
         before = len(checker.errors)
@@ -578,9 +783,50 @@ class _Applier:
             self.authority_ids[(state_id, ref)] = pk
         return self.authority_ids[(state_id, ref)]
 
+    def new(self, model: type[models.Model], values: dict[str, Any], **relations: Any) -> Any:
+        """A row to create, as attributes (see :class:`_Entry`); written by :meth:`insert`."""
+        entry = _entry(model, values, **relations)
+        for name in _timestamps(model):
+            entry.__dict__[name] = self.now
+        return entry
+
+    def insert(self, model: type[models.Model], entries: list[Any], history: bool) -> None:
+        """Create rows in bulk with their history records: one prepared INSERT per table,
+        run for many rows at once, the ids taken from the table's sequence first."""
+        ids = _new_ids(model, len(entries)) if history or _needs_ids(model) else []
+        if ids is None:  # a database without a known way to reserve ids: Django's bulk_create
+            instances = [model(**{name: entry.__dict__[name] for name, _, _ in
+                                  _concrete_defaults(model)}) for entry in entries]
+            self.save(model, instances, [], [], history)
+            for entry, instance in zip(entries, instances, strict=True):
+                entry.pk = entry.__dict__[model._meta.pk.attname] = instance.pk
+            return
+        for entry, pk in zip(entries, ids, strict=False):
+            entry.pk = entry.__dict__[model._meta.pk.attname] = pk
+        fields = _insert_fields(model, with_pk=bool(ids))
+        _insert(model, tuple(f.attname for f in fields),
+                ([entry.__dict__[f.attname] for f in fields] for entry in entries))
+        if history:
+            self.history(model, entries)
+
+    def history(self, model: type[models.Model], entries: list[Any]) -> None:
+        """The history record of each created row, as simple_history's bulk_history_create
+        writes it (history type "+", the importing user, the reason, one date)."""
+        historical = model.history.model  # type: ignore[attr-defined]
+        user = self.user or historical.get_default_history_user(entries[0])
+        special = {"history_date": self.now, "history_change_reason": self.reason,
+                   "history_type": "+", "history_user_id": getattr(user, "pk", None)}
+        fields = _insert_fields(historical, with_pk=False)
+        names = tuple(f.attname for f in fields)
+        _insert(historical, names, (
+            [special[name] if name in special else getattr(entry, name) for name in names]
+            for entry in entries))
+
     def save(self, model: type[models.Model], created: list[Any], updated: list[Any],
              fields: list[str], history: bool) -> None:
-        if created:
+        if created and isinstance(created[0], _Entry):
+            self.insert(model, created, history)
+        elif created:
             if history:
                 bulk_create_with_history(created, model, batch_size=500, default_user=self.user,
                                          default_change_reason=self.reason,
@@ -649,8 +895,8 @@ class _Applier:
             for start in range(0, len(changed_ids), CHUNK):
                 through.objects.filter(**{f"{owner}_id__in": changed_ids[start:start + CHUNK]}
                                        ).delete()
-            through.objects.bulk_create([
-                through(**{f"{owner}_id": instance.pk, "language_id": language_id})
+            _insert(through, (f"{owner}_id", "language_id"), [
+                (instance.pk, language_id)
                 for row, instance in pairs if instance.pk in changed
                 for language_id in row.languages or []])
         return changed
@@ -693,15 +939,15 @@ class _Applier:
             done = self.upsert(
                 "authority", Authority, ready, by_key,
                 lambda row: (row.state.pk, row.extra["ref"]),
-                lambda row: Authority(state=row.state, **row.values), True, True)
+                lambda row: self.new(Authority, row.values, state=row.state), True, True)
             for row, instance in done:
                 by_key[(row.state.pk, row.extra["ref"])] = instance
                 self.authority_ids[(row.state.pk, row.extra["ref"])] = instance.pk
             pairs += done
             done_ids = {id(row) for row in ready}
             pending = [row for row in pending if id(row) not in done_ids]
-        AuthorityKey.objects.bulk_create([
-            AuthorityKey(authority_id=instance.pk, state_id=row.state.pk, ref=row.extra["ref"])
+        _insert(AuthorityKey, ("authority_id", "state_id", "ref"), [
+            (instance.pk, row.state.pk, row.extra["ref"])
             for row, instance in pairs if instance.pk not in self.context.keyed_authorities])
         changed = self.languages("accepted_languages", Authority, "authority", pairs)
         self.bump(Authority, changed, pairs, "authority")
@@ -719,7 +965,8 @@ class _Applier:
                     row.values["opens"])
 
         self.upsert("office_hours", OfficeHours, rows, existing, key,
-                    lambda row: OfficeHours(authority_id=key(row)[0], **row.values),
+                    lambda row: self.new(OfficeHours, {"authority_id": key(row)[0],
+                                                       **row.values}),
                     False, False)
 
     def designations(self) -> None:
@@ -734,8 +981,9 @@ class _Applier:
 
         self.upsert(
             "designation", Designation, rows, existing, key,
-            lambda row: Designation(authority_id=key(row)[0],
-                                    provision_id=row.extra["provision"], **row.values),
+            lambda row: self.new(Designation, {"authority_id": key(row)[0],
+                                               "provision_id": row.extra["provision"],
+                                               **row.values}),
             True, False)
         self.touched |= {instance.authority_id for instance in self.written["designation"]}
 
@@ -752,10 +1000,9 @@ class _Applier:
         pairs = self.upsert(
             "contact", ContactPerson, rows, existing,
             lambda row: (row.state.pk, row.extra["contact_ref"]),
-            lambda row: ContactPerson(**row.values), True, True)
-        ContactKey.objects.bulk_create([
-            ContactKey(contact_id=instance.pk, state_id=row.state.pk,
-                       ref=row.extra["contact_ref"])
+            lambda row: self.new(ContactPerson, row.values), True, True)
+        _insert(ContactKey, ("contact_id", "state_id", "ref"), [
+            (instance.pk, row.state.pk, row.extra["contact_ref"])
             for row, instance in pairs if instance.pk not in self.context.keyed_contacts])
         changed = self.languages("languages", ContactPerson, "contactperson", pairs)
         self.bump(ContactPerson, changed, pairs, "contact")
@@ -767,7 +1014,7 @@ class _Applier:
         pairs = self.upsert(
             "profile_section", ProfileSection, rows, by_key,
             lambda row: (row.state.pk, row.extra["measure"]),
-            lambda row: ProfileSection(state=row.state, **row.values), True, True)
+            lambda row: self.new(ProfileSection, row.values, state=row.state), True, True)
         changed = self.languages("languages", ProfileSection, "profilesection", pairs)
         self.bump(ProfileSection, changed, pairs, "profile_section")
         section_ids = {key: s.pk for key, s in by_key.items()}
@@ -783,10 +1030,12 @@ class _Applier:
                           for i in _in_chunks(ChecklistItem.objects.all(), "section_id", wanted)}
         self.upsert("checklist_item", ChecklistItem, items, existing_items,
                     lambda row: (section(row), row.values["position"]),
-                    lambda row: ChecklistItem(section_id=section(row), **row.values),
+                    lambda row: self.new(ChecklistItem, {"section_id": section(row),
+                                                         **row.values}),
                     False, False)
         existing_laws = {(law.section_id, law.url): law
                          for law in _in_chunks(LawLink.objects.all(), "section_id", wanted)}
         self.upsert("law_link", LawLink, laws, existing_laws,
                     lambda row: (section(row), row.values["url"]),
-                    lambda row: LawLink(section_id=section(row), **row.values), False, False)
+                    lambda row: self.new(LawLink, {"section_id": section(row), **row.values}),
+                    False, False)
