@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F
 from django.test import Client
 
 from palermo.accounts.models import Membership, User
@@ -71,17 +72,64 @@ def test_create_user_command_refuses_bad_input(reference_data, args, message):
 def test_demo_data_is_created_once_and_marked_fictional(reference_data, capsys):
     call_command("demo_data")
     users = User.objects.filter(is_demo=True)
-    assert users.count() == 25
+    assert users.count() == 33  # the secretariat, and four roles in each of eight States
     assert all(u.email.endswith("@demo.palermo.invalid") for u in users)
     assert all(u.first_name == "Demo" for u in users)
     call_command("demo_data")
     assert "nothing changed" in capsys.readouterr().out
-    assert User.objects.filter(is_demo=True).count() == 25
+    assert User.objects.filter(is_demo=True).count() == 33
 
 
 def test_demo_data_scales_for_benchmarks(reference_data):
     call_command("demo_data", "--scale", "2", "--all-states")
-    assert Membership.objects.filter(user__is_demo=True).count() == 198 * 3 * 2
+    assert Membership.objects.filter(user__is_demo=True).count() == 198 * 4 * 2
+    # Every practitioner and reviewer works at a demo authority of its own State.
+    attached = Membership.objects.filter(user__is_demo=True, role__in=["practitioner",
+                                                                        "reviewer"])
+    assert attached.count() == 198 * 2 * 2
+    assert not attached.filter(authority=None).exists()
+    assert not attached.exclude(authority__state=F("state")).exists()
+
+
+def test_each_demo_state_has_a_reviewer_at_its_demo_central_authority(reference_data, capsys):
+    from tests.personas import totp_code
+
+    call_command("demo_data")
+    assert "16 roles attached to an authority" in capsys.readouterr().out
+    reviewer = User.objects.get(email="reviewer.mex@demo.palermo.invalid")
+    assert (reviewer.get_full_name(), reviewer.is_demo) == ("Demo Reviewer (MEX)", True)
+    role = reviewer.memberships.get()
+    assert (role.state.code, role.role) == ("MEX", "reviewer")
+    assert role.authority.is_demo and role.authority.state == role.state
+    assert role.authority.name_en == "Demo Central Authority for Mutual Legal Assistance"
+    # The demo practitioners work at the same authority: the writer's colleagues.
+    practitioner = Membership.objects.get(user__email="practitioner.mex@demo.palermo.invalid")
+    assert practitioner.authority == role.authority
+    assert Membership.objects.filter(user__is_demo=True, role="reviewer").count() == 8
+    assert not Membership.objects.filter(user__is_demo=True, role__in=["practitioner",
+                                                                        "reviewer"],
+                                         authority=None).exists()
+    # The reviewer approves requests: the documented password, then the documented code.
+    client = Client()
+    response = client.post("/en/account/sign-in/", {
+        "login": "reviewer.mex@demo.palermo.invalid", "password": "palermo-demo"})
+    assert response["Location"] == "/en/account/2fa/authenticate/"
+    client.post("/en/account/2fa/authenticate/",
+                           {"code": totp_code("PALERMODEMOFICTIONALSECRETONLY23")})
+    html = client.get("/en/account/me/").content.decode()
+    assert "Authenticator app set up" in html
+    assert "Demo Central Authority for Mutual Legal Assistance" in html
+
+
+def test_a_second_demo_run_leaves_the_authorities_alone(reference_data, capsys):
+    call_command("demo_data")
+    before = dict(Membership.objects.values_list("pk", "authority_id"))
+    history = Membership.history.count()
+    capsys.readouterr()
+    call_command("demo_data")
+    assert "nothing changed" in capsys.readouterr().out
+    assert dict(Membership.objects.values_list("pk", "authority_id")) == before
+    assert Membership.history.count() == history
 
 
 def test_a_signed_in_demo_account_sees_the_fictional_banner_on_every_page(reference_data):

@@ -3,10 +3,16 @@
 Every account it creates is marked ``is_demo``, uses an address under the reserved ``.invalid``
 domain and a role name instead of a person's name, so it can never be taken for a real official.
 It attaches demo accounts to real States: the States themselves stay real reference data.
+
+Each demo State gets a focal point, an editor, a practitioner and a reviewer of requests. Once
+the directory's demo authorities exist, :func:`attach_demo_authorities` gives the demo
+practitioners and reviewers their State's demo central authority, so that the request writer has
+colleagues to share drafts with and reviewers to send them to.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -15,7 +21,10 @@ from allauth.mfa.utils import encrypt
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
+from palermo.directory.models import Authority
 from palermo.reference.models import State
 
 from .models import Membership, User
@@ -25,7 +34,12 @@ DEMO_PASSWORD = "palermo-demo"  # noqa: S105 - documented fictional demo account
 # The authenticator-app secret of every demo account that changes data (README, "Demo accounts").
 DEMO_TOTP_SECRET = "PALERMODEMOFICTIONALSECRETONLY23"  # noqa: S105 - documented, fictional
 DEMO_STATES = ["MEX", "FRA", "NGA", "CHN", "RUS", "EGY", "ESP", "IND"]
-ROLES = [Membership.Role.FOCAL_POINT, Membership.Role.EDITOR, Membership.Role.PRACTITIONER]
+ROLES = [Membership.Role.FOCAL_POINT, Membership.Role.EDITOR, Membership.Role.PRACTITIONER,
+         Membership.Role.REVIEWER]
+# The role in a demo account's name, where the role's own label is too long for a name.
+NAMES = {Membership.Role.REVIEWER: "Reviewer"}
+# The demo roles that work at an authority: practitioners draft requests, reviewers review them.
+AUTHORITY_ROLES = [Membership.Role.PRACTITIONER, Membership.Role.REVIEWER]
 STATE_LANGUAGE = {"MEX": "es", "FRA": "fr", "CHN": "zh-hans", "RUS": "ru", "EGY": "ar",
                   "ESP": "es"}
 
@@ -83,10 +97,43 @@ def create_demo_data(*, scale: int = 1, all_states: bool = False) -> DemoReport:
                 email = f"{role.replace('_', '-')}{suffix}.{state.code.lower()}@{DEMO_DOMAIN}"
                 if (email, state.pk, role) in existing:
                     continue
-                user, created = _demo_user(email, "Demo", f"{role.label} ({state.code}){suffix}",
+                name = NAMES.get(role, role.label)
+                user, created = _demo_user(email, "Demo", f"{name} ({state.code}){suffix}",
                                            language, password_hash,
                                            role_changes_data=role != Membership.Role.PRACTITIONER)
                 report.users_created += created
                 Membership.objects.create(user=user, state=state, role=role)
                 report.memberships_created += 1
     return report
+
+
+@transaction.atomic
+def attach_demo_authorities(*, states: Sequence[State]) -> int:
+    """Give the demo practitioners and reviewers of these States that have no authority yet
+    their State's demo central authority (its first demo authority if it has no central one).
+
+    Run after the directory's demo data; returns how many roles were given an authority. The
+    memberships' history records the change, as it would any other.
+    """
+    if not settings.PALERMO_DEMO_ALLOWED:
+        raise DemoNotAllowed("Demo data is switched off in this installation (PALERMO_DEMO).")
+    first: dict[int, int] = {}
+    central: dict[int, int] = {}
+    for pk, state_id, kind in (
+            Authority.objects.filter(is_demo=True, state__in=list(states))
+            .order_by("pk").values_list("pk", "state_id", "kind")):
+        first.setdefault(state_id, pk)
+        if kind == Authority.Kind.CENTRAL:
+            central.setdefault(state_id, pk)
+    chosen = {**first, **central}
+    memberships = list(Membership.objects.filter(
+        user__is_demo=True, role__in=AUTHORITY_ROLES, authority=None, state_id__in=list(chosen),
+    ))
+    now = timezone.now()
+    for membership in memberships:
+        membership.authority_id = chosen[membership.state_id]
+        membership.updated_at = now
+    if memberships:
+        bulk_update_with_history(memberships, Membership, ["authority", "updated_at"],
+                                 batch_size=500)
+    return len(memberships)

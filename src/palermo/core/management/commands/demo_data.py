@@ -7,6 +7,7 @@ from palermo.accounts.demo import (
     DEMO_PASSWORD,
     DEMO_STATES,
     DemoNotAllowed,
+    attach_demo_authorities,
     create_demo_data,
 )
 from palermo.directory.demo import create_directory_demo
@@ -46,12 +47,13 @@ class Command(BaseCommand):
         directory = create_directory_demo(
             states=states, authorities_per_state=options["authorities"],
             contacts_per_authority=options["contacts"], sections_per_state=options["sections"])
-        if report.users_created or report.memberships_created or directory.changed:
+        attached = attach_demo_authorities(states=states)
+        if report.users_created or report.memberships_created or directory.changed or attached:
             self.stdout.write(
                 f"Demo data: {report.users_created} fictional accounts, "
                 f"{report.memberships_created} roles, {directory.authorities} authorities, "
                 f"{directory.contacts} contact persons and {directory.sections} profile "
-                "sections created."
+                f"sections created; {attached} roles attached to an authority."
             )
         else:
             self.stdout.write("Demo data: already complete; nothing changed.")
