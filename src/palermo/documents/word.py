@@ -11,20 +11,22 @@ it lists the headings, so it is useful in any reader.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+import re
+import uuid
+import zipfile
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import docx
 from docx.document import Document as DocxDocument
-from docx.document import _Body
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from .model import (
+    Block,
     BulletList,
     Document,
     Heading,
@@ -272,29 +274,173 @@ def _table_of_contents(document: DocxDocument, doc: Document) -> None:
     _complex_field_end(paragraph)
 
 
-def _key_values(container: Any, table_block: KeyValueTable, lang: str,
-                styles: dict[str, Any]) -> None:
-    table = container.add_table(rows=0, cols=2, width=Mm(174))
-    table._tbl.tblPr.style = styles["Table Grid"].style_id
-    if is_rtl(lang):
-        tbl_pr = table._tbl.tblPr
-        tbl_pr.append(OxmlElement("w:bidiVisual"))
-    for key, value in table_block.rows:
-        # Row.cells walks the whole table (quadratic in its rows): take the new row's own.
-        cells = [_Cell(tc, table) for tc in table.add_row()._tr.tc_lst]
-        cells[0].width, cells[1].width = Mm(52), Mm(122)
-        for cell, text, bold in [(cells[0], key, True), (cells[1], value, False)]:
-            for number, line in enumerate(_split_lines(text)):
-                paragraph = cell.paragraphs[0] if number == 0 else cell.add_paragraph()
-                _mark_paragraph(paragraph, paragraph_rtl(plain(line), lang), is_rtl(lang))
-                _write(paragraph, line, lang, bold=bold)
-    container.add_paragraph()
+# ---- the body, written as XML text -------------------------------------------------------
+#
+# python-docx builds a tree of Python objects, a few for every run and paragraph; a directory
+# of 20,000 authorities is over a million of them, most of the time and memory a document
+# took. The body is written as WordprocessingML text instead, each distinct run once, and put
+# in place of a marker paragraph when the package is saved (see :func:`render_docx`).
+
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff\r]")
+_TABLE_KEY_W = 2948  # twentieths of a point: 52 mm
+_TABLE_VALUE_W = 6917  # 122 mm
+_SMALL_HALF_POINTS = 17  # 8.5 pt
 
 
-def _bullets(container: Any, items: Iterable[Text], lang: str,
-             styles: dict[str, Any]) -> None:
-    for item in items:
-        _paragraph(container, item, lang, style=styles["List Bullet"])
+def _escape(text: str) -> str:
+    text = _INVALID_XML.sub("", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _run_properties(lang: str, bold: bool, small: bool) -> str:
+    """A run's ``w:rPr``, its children in the schema's order (as :func:`_mark_run` makes)."""
+    base = base_language(lang)
+    rtl = is_rtl(lang)
+    east_asian = base in {"zh", "ja"}
+    parts = []
+    if east_asian:
+        parts.append('<w:rFonts w:hint="eastAsia"/>')
+    if bold:
+        parts.append("<w:b/><w:bCs/>")
+    if small:
+        parts.append(f'<w:sz w:val="{_SMALL_HALF_POINTS}"/>')
+    if rtl:
+        parts.append("<w:rtl/>")
+    attribute = "w:bidi" if rtl else "w:eastAsia" if east_asian else "w:val"
+    parts.append(f'<w:lang {attribute}="{_escape(word_language(lang))}"/>')
+    return "<w:rPr>" + "".join(parts) + "</w:rPr>"
+
+
+class _BodyWriter:
+    """WordprocessingML text for the blocks of a document, as python-docx would write them."""
+
+    def __init__(self, styles: dict[str, str]) -> None:
+        self.styles = styles  # style name → style identifier
+        self.properties: dict[tuple[str, bool, bool], str] = {}
+        self.runs: dict[tuple[str, str, bool, bool], str] = {}
+        self.paragraphs: dict[tuple[str, str, str, bool, bool], str] = {}
+
+    def run(self, text: str, lang: str, bold: bool, small: bool) -> str:
+        key = (text, lang, bold, small)
+        known = self.runs.get(key)
+        if known is None:
+            r_pr = self.properties.get((lang, bold, small))
+            if r_pr is None:
+                r_pr = self.properties[(lang, bold, small)] = _run_properties(lang, bold, small)
+            content = []
+            for number, piece in enumerate(text.split("\t")):
+                if number:
+                    content.append("<w:tab/>")
+                if piece:
+                    space = ' xml:space="preserve"' if piece.strip() != piece else ""
+                    content.append(f"<w:t{space}>{_escape(piece)}</w:t>")
+            known = self.runs[key] = f"<w:r>{r_pr}{''.join(content)}</w:r>"
+        return known
+
+    def write(self, text: Text, lang: str, bold: bool, small: bool) -> str:
+        """The runs of a text, as :func:`_write` adds them."""
+        out = []
+        for span in spans(text, lang):
+            for number, line in enumerate(span.text.split("\n")):
+                if number:
+                    out.append("<w:r><w:rPr><w:sz w:val=\"17\"/></w:rPr><w:br/></w:r>"
+                               if small else "<w:r><w:br/></w:r>")
+                for piece, piece_lang in script_runs(line, span.lang or lang):
+                    out.append(self.run(piece, piece_lang, bold, small))
+        return "".join(out)
+
+    def paragraph(self, text: Text, lang: str, *, style: str = "", bold: bool = False,
+                  small: bool = False) -> str:
+        """A paragraph, as :func:`_paragraph` makes it."""
+        key = (text, lang, style, bold, small) if isinstance(text, str) else None
+        if key is not None:
+            known = self.paragraphs.get(key)
+            if known is not None:
+                return known
+        properties = f'<w:pStyle w:val="{style}"/>' if style else ""
+        if paragraph_rtl(plain(text), lang):
+            properties += "<w:bidi/>"
+        elif is_rtl(lang):
+            properties += '<w:jc w:val="right"/>'
+        p_pr = f"<w:pPr>{properties}</w:pPr>" if properties else ""
+        xml = f"<w:p>{p_pr}{self.write(text, lang, bold, small)}</w:p>"
+        if key is not None:
+            self.paragraphs[key] = xml
+        return xml
+
+    def cell(self, text: Text, lang: str, width: int, bold: bool) -> str:
+        paragraphs = [self.paragraph(line, lang, bold=bold) for line in _split_lines(text)]
+        return (f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/></w:tcPr>'
+                f"{''.join(paragraphs)}</w:tc>")
+
+    def key_values(self, table: KeyValueTable, lang: str) -> str:
+        bidi = "<w:bidiVisual/>" if is_rtl(lang) else ""
+        out = [
+            f'<w:tbl><w:tblPr><w:tblStyle w:val="{self.styles["Table Grid"]}"/>{bidi}'
+            '<w:tblW w:type="auto" w:w="0"/><w:tblLook w:firstColumn="1" w:firstRow="1" '
+            'w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/>'
+            f'</w:tblPr><w:tblGrid><w:gridCol w:w="{_TABLE_KEY_W}"/>'
+            f'<w:gridCol w:w="{_TABLE_VALUE_W}"/></w:tblGrid>'
+        ]
+        for key, value in table.rows:
+            out.append(f"<w:tr>{self.cell(key, lang, _TABLE_KEY_W, True)}"
+                       f"{self.cell(value, lang, _TABLE_VALUE_W, False)}</w:tr>")
+        out.append("</w:tbl><w:p/>")
+        return "".join(out)
+
+    def block(self, block: Block, lang: str) -> str:
+        if isinstance(block, Heading):
+            return self.paragraph(block.text, lang,
+                                  style=self.styles[f"Heading {min(block.level, 9)}"])
+        if isinstance(block, Paragraph):
+            return self.paragraph(block.text, lang, small=block.small)
+        if isinstance(block, KeyValueTable):
+            return self.key_values(block, lang)
+        if isinstance(block, BulletList):
+            style = self.styles["List Bullet"]
+            return "".join(self.paragraph(item, lang, style=style) for item in block.items)
+        if isinstance(block, PageBreak):
+            return '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+        return ""
+
+
+def _body_chunks(doc: Document, styles: dict[str, str], size: int = 1 << 20
+                 ) -> Iterator[bytes]:
+    """The blocks as UTF-8 WordprocessingML, in pieces of about ``size`` bytes."""
+    writer = _BodyWriter(styles)
+    pending: list[str] = []
+    length = 0
+    for block in doc.blocks:
+        xml = writer.block(block, doc.lang_of(block))
+        pending.append(xml)
+        length += len(xml)
+        if length >= size:
+            yield "".join(pending).encode("utf-8")
+            pending, length = [], 0
+    if pending:
+        yield "".join(pending).encode("utf-8")
+
+
+def _splice(package: bytes, marker: str, chunks: Iterable[bytes]) -> bytes:
+    """The package with the paragraph holding ``marker`` in word/document.xml replaced by
+    the chunks, every other part copied as it is."""
+    source = zipfile.ZipFile(io.BytesIO(package))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename != "word/document.xml":
+                target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+                continue
+            found = data.index(marker.encode("ascii"))
+            start = data.rindex(b"<w:p>", 0, found)
+            end = data.index(b"</w:p>", found) + len(b"</w:p>")
+            with target.open(info.filename, "w") as out:
+                out.write(data[:start])
+                for chunk in chunks:
+                    out.write(chunk)
+                out.write(data[end:])
+    return buffer.getvalue()
 
 
 def render_docx(doc: Document) -> bytes:
@@ -319,30 +465,13 @@ def render_docx(doc: Document) -> bytes:
         document.add_page_break()
     normal = document.styles["Normal"].font
     normal.size = Pt(10)
-    # Blocks are written into a small detached body and moved into the document in batches:
-    # python-docx finds the place of each new block by scanning the whole body, which would
-    # make a long document quadratic.
-    scratch = _Body(OxmlElement("w:body"), document.part)
-    end_of_body = document.element.body.find(qn("w:sectPr"))
-    for index, block in enumerate(doc.blocks):
-        lang = doc.lang_of(block)
-        if isinstance(block, Heading):
-            _paragraph(scratch, block.text, lang, style=styles[f"Heading {min(block.level, 9)}"])
-        elif isinstance(block, Paragraph):
-            paragraph = _paragraph(scratch, block.text, lang)
-            if block.small:
-                for run in paragraph.runs:
-                    run.font.size = Pt(8.5)
-        elif isinstance(block, KeyValueTable):
-            _key_values(scratch, block, lang, styles)
-        elif isinstance(block, BulletList):
-            _bullets(scratch, block.items, lang, styles)
-        elif isinstance(block, PageBreak):
-            scratch.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        if index % 50 == 49 or index == len(doc.blocks) - 1:
-            for element in list(scratch._body):
-                end_of_body.addprevious(element)
+    if not doc.blocks:
+        buffer = io.BytesIO()
+        document.save(buffer)
+        return buffer.getvalue()
+    marker = f"palermo-body-{uuid.uuid4().hex}"
+    document.add_paragraph(marker)
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
-
+    style_ids = {name: style.style_id for name, style in styles.items()}
+    return _splice(buffer.getvalue(), marker, _body_chunks(doc, style_ids))
