@@ -415,20 +415,33 @@ class QuestionCitation(DraftContent):
         return self.question.questionnaire_version_id if self.question_id else None
 
     @property
+    def paragraph_number(self) -> int | None:
+        """The paragraph's number; None for none, and for the unnumbered paragraph (0) of an
+        article without numbered paragraphs."""
+        paragraph = self.paragraph
+        return paragraph.number if paragraph is not None and paragraph.number else None
+
+    @property
     def citation(self) -> str:
+        """As the treaty texts cite: art. 5(1)(a), art. 23(a)."""
         cite = f"art. {self.article.number}"
-        if self.paragraph_id is not None and self.paragraph is not None:
-            cite += f"({self.paragraph.number})"
+        if self.paragraph_number is not None:
+            cite += f"({self.paragraph_number})"
         if self.subparagraph:
             cite += f"({self.subparagraph})"
         return cite
 
     @property
     def localized_citation(self) -> str:
+        from django.utils.translation import gettext
+
         from palermo.reference.citations import format_citation
 
-        paragraph = self.paragraph.number if self.paragraph is not None else None
-        return format_citation(self.article.number, paragraph, self.subparagraph)
+        if self.paragraph_number is None and self.subparagraph:
+            return gettext("art. %(article)s(%(subparagraph)s)") % {
+                "article": self.article.number, "subparagraph": self.subparagraph}
+        return format_citation(self.article.number, self.paragraph_number,
+                               self.subparagraph if self.paragraph_number else "")
 
     def clean(self) -> None:
         super().clean()

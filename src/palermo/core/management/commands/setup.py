@@ -9,8 +9,9 @@ from django.core.management.base import BaseCommand, CommandParser
 
 class Command(BaseCommand):
     help = (
-        "Migrate the database, load the reference data, compile translations and collect "
-        "static files; with --demo, also create the fictional demo data. Safe to run again."
+        "Migrate the database, load the reference data and the shipped questionnaires, "
+        "compile translations and collect static files; with --demo, also create the "
+        "fictional demo data. Safe to run again."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Database: migrated.")
         call_command("load_reference", stdout=self.stdout)
+        call_command("load_questionnaires", stdout=self.stdout)
         call_command("compile_translations", stdout=self.stdout)
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write("Static files: collected.")
