@@ -159,6 +159,8 @@ def test_the_memberships_page_shows_each_members_authority(focal_point_a, practi
     assert f'<option value="{mex_prosecutor.pk}" selected>MexProsecutor name</option>' in html
     assert f'<option value="{mex_central.pk}">MexCentral name</option>' in html
     assert f'action="/en/account/memberships/{membership(practitioner_a).pk}/authority/"' in html
+    assert f'<input type="hidden" name="shown" value="{mex_prosecutor.pk}">' in html
+    assert '<input type="hidden" name="shown" value="">' in html  # the others have none
 
 
 def test_a_focal_point_sets_and_clears_a_members_authority(focal_point_a, practitioner_a,
@@ -277,3 +279,40 @@ def test_the_account_page_lists_the_roles_with_their_authority(reviewer_a, mex_c
         html = client.get("/en/account/me/").content.decode()
     assert "Reviewer of requests" in html
     assert f'at <a href="/en/directory/authorities/{mex_central.pk}/">MexCentral name</a>' in html
+
+
+def test_a_change_made_meanwhile_is_not_overwritten(focal_point_a, secretariat, practitioner_a,
+                                                    mex_central, mex_prosecutor):
+    target = membership(practitioner_a)
+    # Both pages show no authority; the secretariat saves first.
+    set_authority(client_for(secretariat), target, mex_central, shown="")
+    response = set_authority(client_for(focal_point_a), target, mex_prosecutor, shown="")
+    assert "Someone else changed the authority of this role" in response.content.decode()
+    target.refresh_from_db()
+    assert target.authority == mex_central
+    # The same choice sent twice (a double click) is no conflict.
+    response = set_authority(client_for(secretariat), target, mex_central, shown="")
+    assert "now works at MexCentral name" in response.content.decode()
+    # The page shows the current authority, and a choice made from it goes through.
+    response = set_authority(client_for(focal_point_a), target, mex_prosecutor,
+                             shown=str(mex_central.pk))
+    target.refresh_from_db()
+    assert target.authority == mex_prosecutor
+
+
+def test_a_damaged_form_changes_nothing(focal_point_a, practitioner_a, mex_central):
+    target = membership(practitioner_a)
+    response = set_authority(client_for(focal_point_a), target, mex_central, shown="x; drop")
+    assert "The form was damaged; nothing was changed." in response.content.decode()
+    target.refresh_from_db()
+    assert target.authority is None
+
+
+def test_the_secretariat_sees_the_authority_in_the_administration(secretariat, practitioner_a,
+                                                                  mex_central):
+    Membership.objects.filter(user=practitioner_a).update(authority=mex_central)
+    client = client_for(secretariat)
+    assert "MexCentral name" in client.get(
+        "/en/admin/accounts/membership/").content.decode()
+    change = client.get(f"/en/admin/accounts/membership/{membership(practitioner_a).pk}/change/")
+    assert change.status_code == 200 and "MexCentral name" in change.content.decode()

@@ -28,10 +28,11 @@ class PalermoUserAdmin(UserAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(SimpleHistoryAdmin):
-    list_display = ["user", "state", "role"]
+    list_display = ["user", "state", "role", "authority"]
     list_filter = ["role"]
     search_fields = ["user__email", "state__name", "state__code"]
-    autocomplete_fields = ["user", "state"]
+    autocomplete_fields = ["user", "state", "authority"]
+    list_select_related = ["user", "state", "authority"]
 
 
 @admin.register(Invitation)
@@ -39,11 +40,11 @@ class InvitationAdmin(admin.ModelAdmin):
     """To look up invitations; they are sent and revoked from Palermo's own pages, which mail
     the link (the admin could not: only a hash of the token is stored)."""
 
-    list_display = ["email", "state", "role", "invited_by", "created_at", "expires_at",
-                    "accepted_at", "revoked_at"]
+    list_display = ["email", "state", "role", "authority", "invited_by", "created_at",
+                    "expires_at", "accepted_at", "revoked_at"]
     list_filter = ["role", "accepted_at", "revoked_at"]
     search_fields = ["email", "state__code", "state__name"]
-    list_select_related = ["state", "invited_by"]
+    list_select_related = ["state", "invited_by", "authority"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

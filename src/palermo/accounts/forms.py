@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from types import EllipsisType
 from typing import Any
 
 from django import forms
@@ -123,11 +124,25 @@ class MembershipAuthorityForm(forms.Form):
             "This authority does not exist, or you may not see it. Nothing was changed.")},
     )
 
+    # The authority as the page showed it (empty: none), to refuse a change made meanwhile.
+    shown = forms.CharField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["authority"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = authorities_visible_to(user).select_related("state")
+
+    def clean_shown(self) -> int | EllipsisType | None:
+        """``...`` when the form did not say (then nothing is compared)."""
+        if "shown" not in self.data:
+            return ...
+        value: str = self.cleaned_data["shown"]
+        if not value:
+            return None
+        if not value.isdigit():
+            raise forms.ValidationError(_("The form was damaged; nothing was changed."))
+        return int(value)
 
 
 class AcceptInvitationForm(forms.Form):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from types import EllipsisType
 from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
@@ -127,11 +128,13 @@ def _sees_authority(user: User, authority: Authority) -> bool:
 
 @transaction.atomic
 def membership_set_authority(*, membership: Membership, authority: Authority | None,
-                             by: User) -> Membership:
+                             by: User, shown: int | EllipsisType | None = ...) -> Membership:
     """Record (or, with ``None``, clear) the authority a member works at.
 
     Only who manages the membership may, with an authority of the membership's State that they
-    see. The membership's history keeps the previous authority and who changed it.
+    see. ``shown``: the authority's id as the page showed it (``None``: none); if someone has
+    changed it since, nothing is changed. The membership's history keeps the previous authority
+    and who changed it.
     """
     if not access.memberships_visible_to(by).filter(pk=membership.pk).exists():
         raise PermissionDenied
@@ -147,6 +150,12 @@ def membership_set_authority(*, membership: Membership, authority: Authority | N
             ) % {"authority": authority.name, "state": membership.state.name})
     if membership.authority_id == (authority.pk if authority else None):
         return membership
+    if shown is not ... and membership.authority_id != shown:
+        raise ValidationError(_(
+            "Someone else changed the authority of this role after your page was shown, so "
+            "nothing was changed. The list now shows the current authority; choose again if "
+            "needed."
+        ))
     membership.authority = authority
     membership.full_clean()
     membership._history_user = by  # type: ignore[attr-defined]

@@ -219,7 +219,8 @@ def membership_authority(request: HttpRequest, pk: int) -> HttpResponse:
         return _back_to_memberships(request)
     authority = form.cleaned_data["authority"]
     try:
-        services.membership_set_authority(membership=membership, authority=authority, by=user)
+        services.membership_set_authority(membership=membership, authority=authority, by=user,
+                                          shown=form.cleaned_data["shown"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
