@@ -114,8 +114,8 @@ class FinderAnswer:
     shows_demo: bool = False
 
 
-def _legal_bases(codes: list[str], requesting: State, requested: State,
-                 today: dt.date) -> list[LegalBasis]:
+def legal_bases_on(codes: list[str], requesting: State, requested: State,
+                   today: dt.date) -> list[LegalBasis]:
     """The instruments that may apply, each with the date each State became a party (if so)."""
 
     def since(state: State) -> Subquery:
@@ -143,7 +143,7 @@ def find(*, user: Any, requesting: State, requested: State, measure: str, urgent
         .filter(state=requested, measure=profile_measure)
         .prefetch_related("languages", "checklist").first()
     )
-    bases = _legal_bases(LEGAL_BASES[kind], requesting, requested, today)
+    bases = legal_bases_on(LEGAL_BASES[kind], requesting, requested, today)
     first = authorities[0] if authorities else None
     languages = _languages(authorities, section)
     answer = FinderAnswer(

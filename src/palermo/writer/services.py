@@ -124,6 +124,17 @@ def prefill_from_directory(draft: Draft, *, user: Any) -> None:
         draft.drafting_language = codes.get(own) or answer.languages[0]
 
 
+def legal_bases(draft: Draft) -> list[Any]:
+    """The instruments that may found the request, each saying whether both States are parties
+    on the date of drafting (``palermo.directory.finder.LegalBasis``)."""
+    if draft.requested_state is None:
+        return []
+    from palermo.directory.finder import LEGAL_BASES, legal_bases_on
+
+    return legal_bases_on(LEGAL_BASES[str(draft.kind)], draft.requesting_state,
+                          draft.requested_state, timezone.localdate())
+
+
 def _claim(draft: Draft, version: int) -> bool:
     return bool(Draft.objects.filter(pk=draft.pk, version=version).update(
         version=F("version") + 1, updated_at=timezone.now()))
