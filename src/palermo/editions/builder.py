@@ -26,6 +26,7 @@ from palermo.directory.models import (
     ContactPerson,
     Designation,
     Measure,
+    OfficeHours,
     ProfileSection,
 )
 from palermo.documents import (
@@ -62,22 +63,34 @@ def states_in_scope(scope: str, code: str) -> QuerySet[State]:
 
 
 def gather(viewer: Any, scope: str, code: str) -> list[StateEntry]:
-    """The States of the scope with what ``viewer`` may see of them: seven queries in all."""
+    """The States of the scope with what ``viewer`` may see of them: eight queries in all.
+
+    Related rows are read into lists (``edition_…`` attributes) rather than into the related
+    managers' caches, which cost a query set for every authority and relation; office hours,
+    the most numerous, as plain values.
+    """
     states = {state.pk: state for state in states_in_scope(scope, code)}
-    authorities = (
-        access.authorities_visible_to(viewer).filter(state_id__in=states)
-        .prefetch_related(
-            "accepted_languages", "office_hours",
-            Prefetch("designations", queryset=Designation.objects.select_related(
-                "provision__instrument", "provision__article", "provision__paragraph")),
-            Prefetch("contacts", to_attr="visible_contacts",
-                     queryset=access.contacts_visible_to(viewer).prefetch_related("languages")),
-        )
+    visible = access.authorities_visible_to(viewer).filter(state_id__in=states)
+    authorities = visible.prefetch_related(
+        Prefetch("accepted_languages", to_attr="edition_languages"),
+        Prefetch("designations", to_attr="edition_designations",
+                 queryset=Designation.objects.select_related(
+                     "provision__instrument", "provision__article", "provision__paragraph")),
+        Prefetch("contacts", to_attr="visible_contacts",
+                 queryset=access.contacts_visible_to(viewer).prefetch_related(
+                     Prefetch("languages", to_attr="edition_languages"))),
     )
+    hours: dict[int, list[tuple[int, dt.time, dt.time]]] = defaultdict(list)
+    for authority_id, weekday, opens, closes in (
+            OfficeHours.objects.filter(authority__in=visible.values("pk"))
+            .order_by("authority_id", "weekday", "opens")
+            .values_list("authority_id", "weekday", "opens", "closes")):
+        hours[authority_id].append((weekday, opens, closes))
     sections = (access.profile_sections_visible_to(viewer).filter(state_id__in=states)
                 .prefetch_related("languages", "checklist", "laws"))
     by_state: dict[int, list[Authority]] = defaultdict(list)
     for authority in authorities:
+        authority.edition_hours = hours.get(authority.pk, [])  # type: ignore[attr-defined]
         by_state[authority.state_id].append(authority)
     sections_by_state: dict[int, list[ProfileSection]] = defaultdict(list)
     for section in sections:
@@ -129,80 +142,145 @@ def _date(value: dt.date | dt.datetime | None) -> str:
     return formats.date_format(value, "DATE_FORMAT")
 
 
-def _restricted(obj: Any) -> str:
-    return _("Restricted") if obj.visibility == Visibility.RESTRICTED else ""
+class _AuthorityWriter:
+    """The blocks of each authority. Labels, choices, dates and times are the same for many
+    authorities: each is translated or formatted once per edition, not once per use."""
+
+    def __init__(self, lang: str, names: dict[int, Text]) -> None:
+        self.lang = lang
+        self.names = names
+        self.kinds = _choices(Authority, "kind")
+        self.functions = _choices(Designation, "function")
+        self.weekdays = _choices(OfficeHours, "weekday")
+        self.urgent_channels = _choices(Authority, "urgent_channel")
+        self.channels = {str(value): str(label) for value, label in Channel.choices}
+        self.restricted = _("Restricted")
+        self.demo = _("Fictional demo entry")
+        self.designations = _("Designations")
+        self.no_designation = _("No designation is recorded.")
+        self.notified = _("Notified: %(date)s")
+        self.street_address = _("Street address")
+        self.postal_address = _("Postal address")
+        self.email = _("E-mail")
+        self.telephone = _("Telephone")
+        self.fax = _("Fax")
+        self.website = _("Website")
+        self.originals = _("Electronic copies must be followed by the originals.")
+        self.channels_accepted = _("Channels accepted")
+        self.not_stated = _("Not stated")
+        self.languages_accepted = _("Languages accepted for requests")
+        self.urgent = _("Urgent requests")
+        self.at_all_hours = _("At all hours: %(contact)s")
+        self.office_hours = _("Office hours")
+        self.time_zone = _("Time zone: %(zone)s")
+        self.part_of = _("Part of")
+        self.contact_persons = _("Contact persons")
+        self.speaks = _("Speaks: %(languages)s")
+        self.dates: dict[dt.date | None, str] = {}
+        self.times: dict[dt.time, str] = {}
+        self.provisions: dict[tuple[int, str], str] = {}
+
+    def date(self, value: dt.date | None) -> str:
+        known = self.dates.get(value)
+        if known is None:
+            known = self.dates[value] = _date(value)
+        return known
+
+    def time(self, value: dt.time) -> str:
+        known = self.times.get(value)
+        if known is None:
+            known = self.times[value] = formats.time_format(value, "TIME_FORMAT")
+        return known
+
+    def designation(self, designation: Designation) -> str:
+        key = (designation.provision_id, designation.function)
+        head = self.provisions.get(key)
+        if head is None:
+            provision = designation.provision
+            head = self.provisions[key] = (
+                f"{provision.instrument.short_name}, {provision.localized_citation} — "
+                f"{self.functions.get(designation.function, designation.function)}")
+        return _lines(head, designation.scope_note,
+                      self.notified % {"date": self.date(designation.notified_on)}
+                      if designation.notified_on else "")
+
+    def restricted_mark(self, obj: Any) -> str:
+        return self.restricted if obj.visibility == Visibility.RESTRICTED else ""
+
+    def blocks(self, authority: Authority) -> list[Block]:
+        lang = self.lang
+        heading: list[Span | str] = []
+        name = _localized(authority, "name", lang)
+        heading.extend([name] if isinstance(name, str | Span) else list(name))
+        if authority.acronym:
+            heading.append(f" ({authority.acronym})")
+        facts = [self.kinds.get(authority.kind, authority.kind),
+                 self.restricted_mark(authority)]
+        if authority.is_demo:
+            facts.append(self.demo)
+        rows: list[tuple[Text, Text]] = []
+        designations = [self.designation(d)
+                        for d in authority.edition_designations]  # type: ignore[attr-defined]
+        rows.append((self.designations, "\n".join(designations) or self.no_designation))
+        if authority.street_address:
+            rows.append((self.street_address, _lines(
+                authority.street_address, f"{authority.postal_code} {authority.city}".strip())))
+        if authority.postal_address:
+            rows.append((self.postal_address, authority.postal_address))
+        if authority.email:
+            rows.append((self.email, authority.email))
+        if authority.phone:
+            rows.append((self.telephone, format_phone(authority.phone)))
+        if authority.fax:
+            rows.append((self.fax, format_phone(authority.fax)))
+        if authority.website:
+            rows.append((self.website, authority.website))
+        channels = "; ".join(self.channels.get(code, code) for code in authority.channels)
+        if authority.originals_required:
+            channels += ". " + self.originals
+        rows.append((self.channels_accepted, channels or self.not_stated))
+        rows.append((self.languages_accepted,
+                     ", ".join(language.name
+                               for language in authority.edition_languages)  # type: ignore[attr-defined]
+                     or self.not_stated))
+        if authority.urgent_channel or authority.urgent_contact:
+            urgent = self.urgent_channels.get(authority.urgent_channel,
+                                              authority.urgent_channel)
+            if authority.urgent_contact:
+                urgent = _lines(urgent, self.at_all_hours
+                                % {"contact": authority.urgent_contact})
+            rows.append((self.urgent, urgent))
+        hours = authority.edition_hours  # type: ignore[attr-defined]
+        if hours:
+            rows.append((self.office_hours, _lines(
+                *(f"{self.weekdays.get(weekday, weekday)} {self.time(opens)}–"
+                  f"{self.time(closes)}" for weekday, opens, closes in hours),
+                self.time_zone % {"zone": authority.time_zone})))
+        if authority.parent_id in self.names:
+            rows.append((self.part_of, self.names[authority.parent_id]))
+        blocks: list[Block] = [
+            Heading(heading, 2),
+            Paragraph(" · ".join(fact for fact in facts if fact), small=True),
+            KeyValueTable(rows),
+        ]
+        contacts: list[ContactPerson] = authority.visible_contacts  # type: ignore[attr-defined]
+        if contacts:
+            blocks.append(Heading(self.contact_persons, 3, in_toc=False))
+            rows = []
+            for contact in contacts:
+                languages = contact.edition_languages  # type: ignore[attr-defined]
+                rows.append((contact.name, _lines(
+                    contact.position, contact.email, format_phone(contact.phone),
+                    self.speaks % {"languages": ", ".join(
+                        language.name for language in languages)} if languages else "",
+                    self.restricted_mark(contact))))
+            blocks.append(KeyValueTable(rows))
+        return blocks
 
 
-def _authority_blocks(authority: Authority, lang: str, names: dict[int, Text]) -> list[Block]:
-    heading: list[Span | str] = []
-    name = _localized(authority, "name", lang)
-    heading.extend([name] if isinstance(name, str | Span) else list(name))
-    if authority.acronym:
-        heading.append(f" ({authority.acronym})")
-    facts = [authority.get_kind_display(), _restricted(authority)]
-    if authority.is_demo:
-        facts.append(_("Fictional demo entry"))
-    rows: list[tuple[Text, Text]] = []
-    designations = [
-        _lines(f"{d.provision.instrument.short_name}, {d.provision.localized_citation} — "
-               f"{d.get_function_display()}", d.scope_note,
-               _("Notified: %(date)s") % {"date": _date(d.notified_on)} if d.notified_on
-               else "")
-        for d in authority.designations.all()
-    ]
-    rows.append((_("Designations"), "\n".join(designations) or _("No designation is recorded.")))
-    if authority.street_address:
-        rows.append((_("Street address"), _lines(
-            authority.street_address, f"{authority.postal_code} {authority.city}".strip())))
-    if authority.postal_address:
-        rows.append((_("Postal address"), authority.postal_address))
-    if authority.email:
-        rows.append((_("E-mail"), authority.email))
-    if authority.phone:
-        rows.append((_("Telephone"), format_phone(authority.phone)))
-    if authority.fax:
-        rows.append((_("Fax"), format_phone(authority.fax)))
-    if authority.website:
-        rows.append((_("Website"), authority.website))
-    channels = "; ".join(str(Channel(code).label) for code in authority.channels)
-    if authority.originals_required:
-        channels += ". " + _("Electronic copies must be followed by the originals.")
-    rows.append((_("Channels accepted"), channels or _("Not stated")))
-    rows.append((_("Languages accepted for requests"),
-                 ", ".join(lang_.name for lang_ in authority.accepted_languages.all())
-                 or _("Not stated")))
-    if authority.urgent_channel or authority.urgent_contact:
-        urgent = authority.get_urgent_channel_display()
-        if authority.urgent_contact:
-            urgent = _lines(urgent, _("At all hours: %(contact)s")
-                            % {"contact": authority.urgent_contact})
-        rows.append((_("Urgent requests"), urgent))
-    hours = list(authority.office_hours.all())
-    if hours:
-        rows.append((_("Office hours"), _lines(
-            *(f"{h.get_weekday_display()} {formats.time_format(h.opens, 'TIME_FORMAT')}–"
-              f"{formats.time_format(h.closes, 'TIME_FORMAT')}" for h in hours),
-            _("Time zone: %(zone)s") % {"zone": authority.time_zone})))
-    if authority.parent_id in names:
-        rows.append((_("Part of"), names[authority.parent_id]))
-    blocks: list[Block] = [
-        Heading(heading, 2),
-        Paragraph(" · ".join(fact for fact in facts if fact), small=True),
-        KeyValueTable(rows),
-    ]
-    contacts: list[ContactPerson] = authority.visible_contacts  # type: ignore[attr-defined]
-    if contacts:
-        blocks.append(Heading(_("Contact persons"), 3, in_toc=False))
-        blocks.append(KeyValueTable([
-            (contact.name, _lines(
-                contact.position, contact.email, format_phone(contact.phone),
-                _("Speaks: %(languages)s") % {"languages": ", ".join(
-                    language.name for language in contact.languages.all())}
-                if contact.languages.all() else "",
-                _restricted(contact)))
-            for contact in contacts
-        ]))
-    return blocks
+def _choices(model: Any, field: str) -> dict[Any, str]:
+    """A field's choices with their labels in the active language (as ``get_FOO_display``)."""
+    return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
 
 
 def _section_blocks(section: ProfileSection, lang: str) -> list[Block]:
@@ -260,6 +338,7 @@ def edition_document(edition: Edition, entries: list[StateEntry]) -> Document:
             small=True))
     if not entries:
         blocks.append(Paragraph(_("No State in this edition has an entry you may see.")))
+    writer = _AuthorityWriter(lang, names)
     for entry in entries:
         blocks.append(Heading(entry.state.name, 1))
         blocks.append(Paragraph(_("Last updated: %(date)s") % {"date": _date(entry.last_updated)},
@@ -268,7 +347,7 @@ def edition_document(edition: Edition, entries: list[StateEntry]) -> Document:
             blocks.append(Paragraph(_("No authority is listed for this State, "
                                       "or none that this edition may show.")))
         for authority in entry.authorities:
-            blocks.extend(_authority_blocks(authority, lang, names))
+            blocks.extend(writer.blocks(authority))
         if entry.sections:
             blocks.append(Heading(_("What a request to this State needs"), 2))
             for section in entry.sections:
