@@ -310,6 +310,10 @@ MFA_TOTP_ISSUER = "Palermo"
 MFA_TOTP_TOLERANCE = 1
 # An invitation link works this many days.
 PALERMO_INVITATION_DAYS = env_int("PALERMO_INVITATION_DAYS", 14)
+# Directory import (docs/directory-exchange.md): the largest file the import page takes, in
+# bytes (with at most one record per 200 bytes); `palermo import_directory` takes up to 500 MB
+# unless told otherwise (--max-bytes).
+PALERMO_IMPORT_MAX_BYTES = env_int("PALERMO_IMPORT_MAX_BYTES", 20_000_000)
 # A signed-in session is refreshed at most this often; it expires after SESSION_COOKIE_AGE
 # (PALERMO_SESSION_SECONDS) without activity.
 PALERMO_SESSION_REFRESH_SECONDS = 300

@@ -12,11 +12,14 @@ import datetime as dt
 import io
 import json
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .schema import FORMAT_NAME, FORMAT_VERSION, RECORD_TYPES, csv_columns, field_of, to_cell
 
@@ -25,8 +28,32 @@ FORMATS = {
     "json": ("application/json", "json"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
 }
-MAX_BYTES = 20_000_000
-MAX_RECORDS = 100_000
+# The limits on a file: its size (the import page's, PALERMO_IMPORT_MAX_BYTES; the command
+# takes larger files), and, in CSV and XLSX, one record per 200 bytes of that size (100,000
+# records in 20 MB), so that a file of near-empty rows cannot hold millions.
+MAX_BYTES = 20_000_000  # the default of PALERMO_IMPORT_MAX_BYTES
+COMMAND_MAX_BYTES = 500_000_000  # palermo import_directory, unless --max-bytes says otherwise
+BYTES_PER_RECORD = 200
+MAX_RECORDS = MAX_BYTES // BYTES_PER_RECORD
+
+
+def page_max_bytes() -> int:
+    """The largest file the import page takes (PALERMO_IMPORT_MAX_BYTES)."""
+    return int(getattr(settings, "PALERMO_IMPORT_MAX_BYTES", MAX_BYTES))
+
+
+def max_records(max_bytes: int) -> int:
+    return max(1, max_bytes // BYTES_PER_RECORD)
+
+
+def megabytes(max_bytes: int) -> str:
+    return f"{max_bytes / 1_000_000:g}"
+
+
+def too_large(max_bytes: int) -> str:
+    size = max_bytes / 1_000_000
+    return ngettext("The file is larger than %(size)s MB.", "The file is larger than %(size)s MB.",
+                    int(size) if size.is_integer() else 2) % {"size": megabytes(max_bytes)}
 
 
 class FormatError(ValueError):
@@ -137,16 +164,21 @@ def _json_value(value: Any) -> Any:
 
 # Reading
 
-def read(fmt: str, data: bytes) -> tuple[list[Record], list[ReadError]]:
-    """The records of a file, or a FormatError saying why it cannot be read at all."""
+def read(fmt: str, data: bytes, *,
+         max_bytes: int | None = None) -> tuple[list[Record], list[ReadError]]:
+    """The records of a file, or a FormatError saying why it cannot be read at all.
+
+    ``max_bytes``: the largest file taken, by default the import page's (see MAX_BYTES).
+    """
+    limit = page_max_bytes() if max_bytes is None else max_bytes
     if not data:
         raise FormatError(_("The file is empty."))
-    if len(data) > MAX_BYTES:
-        raise FormatError(_("The file is larger than 20 MB."))
+    if len(data) > limit:
+        raise FormatError(too_large(limit))
     if fmt == "csv":
-        return read_csv(data)
+        return read_csv(data, max_records(limit))
     if fmt == "xlsx":
-        return read_xlsx(data)
+        return read_xlsx(data, max_records(limit))
     if fmt == "json":
         return read_json(data)
     raise FormatError(_("Unknown format “%(format)s”: choose CSV, JSON or XLSX.")
@@ -168,7 +200,7 @@ def _check_columns(record_type: str, row: str, values: dict[str, str],
                 % {"type": record_type, "column": column}))
 
 
-def read_csv(data: bytes) -> tuple[list[Record], list[ReadError]]:
+def read_csv(data: bytes, most: int = MAX_RECORDS) -> tuple[list[Record], list[ReadError]]:
     if b"\x00" in data[:4096] or data[:2] == b"PK":
         raise FormatError(_("This is not a text (CSV) file."))
     try:
@@ -176,14 +208,22 @@ def read_csv(data: bytes) -> tuple[list[Record], list[ReadError]]:
     except UnicodeDecodeError as exc:
         raise FormatError(_("The file is not encoded in UTF-8.")) from exc
     try:
-        return _read_csv_text(text)
+        return _read_csv_text(text, most)
     except csv.Error as exc:  # a cell longer than the csv module takes, a stray quote …
         raise FormatError(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from exc
 
 
-def _read_csv_text(text: str) -> tuple[list[Record], list[ReadError]]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip() for name in (reader.fieldnames or [])]
+def _read_csv_text(text: str, most: int) -> tuple[list[Record], list[ReadError]]:
+    return _read_csv_rows(csv.reader(io.StringIO(text)), most)
+
+
+def _read_csv_rows(reader: Iterator[list[str]],
+                   most: int) -> tuple[list[Record], list[ReadError]]:
+    """The records of CSV rows (the first the header). Each record keeps its type's columns
+    and any other cell that is not empty (an error); blank lines are skipped as csv.DictReader
+    skips them, and rows are numbered as before (a blank line takes no number)."""
+    raw_header = next(reader, None)  # the first line, as csv.DictReader takes it
+    header = [name.strip() for name in (raw_header or [])]
     if "record" not in header:
         raise FormatError(_("The header has no column “record”."))
     errors: list[ReadError] = []
@@ -192,29 +232,67 @@ def _read_csv_text(text: str) -> tuple[list[Record], list[ReadError]]:
         if name not in known:
             errors.append(ReadError("", "1", name, _("Unknown column “%(name)s”.")
                                     % {"name": name}))
+    # A name given twice in the header: the last of its cells counts, as in a dict.
+    position = {name: index for index, name in enumerate(header)}
+    record_at = position.pop("record")
+    width = len(header)
+    # For each record type: the names of its columns in this file and a function taking
+    # their cells out of a row, and the same for the other columns (which must be empty).
+    own: dict[str, tuple[list[str], Any]] = {}
+    others: dict[str, tuple[list[tuple[str, int]], Any]] = {}
+    for record_type, record in RECORD_TYPES.items():
+        columns = set(record.columns())
+        mine = [(n, i) for n, i in position.items() if n in columns]
+        rest = [(n, i) for n, i in position.items() if n not in columns]
+        own[record_type] = ([n for n, _ in mine], _cells([i for _, i in mine]))
+        others[record_type] = (rest, _cells([i for _, i in rest]))
     records: list[Record] = []
-    for index, raw in enumerate(reader):
+    index = -1
+    for cells in reader:
+        if cells == []:
+            continue
+        index += 1
         row = str(index + 2)
-        if index >= MAX_RECORDS:
+        if index >= most:
             errors.append(ReadError("", row, "", _("A file may hold at most %(max)d records.")
-                                    % {"max": MAX_RECORDS}))
+                                    % {"max": most}))
             break
-        if None in raw:
+        if len(cells) > width:
             errors.append(ReadError("", row, "", _("This row has more cells than the header.")))
             continue
-        values = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
-        record_type = values.pop("record", "")
-        if not any(values.values()) and not record_type:
-            continue
+        if len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
+        record_type = cells[record_at].strip()
         if record_type not in RECORD_TYPES:
+            if not record_type and not any(cells[i].strip() for i in position.values()):
+                continue
             errors.append(ReadError(record_type, row, "record", _unknown_record(record_type)))
             continue
-        _check_columns(record_type, row, values, errors)
+        names, take = own[record_type]
+        values = dict(zip(names, map(str.strip, take(cells)), strict=True))
+        rest, take_rest = others[record_type]
+        if any(take_rest(cells)):  # rare: cells that do not belong to the record type
+            for name, i in rest:
+                value = cells[i].strip()
+                if value:
+                    values[name] = value
+                    errors.append(ReadError(record_type, row, name, _(
+                        "A record of type “%(type)s” has no field “%(column)s”; leave it "
+                        "empty.") % {"type": record_type, "column": name}))
         records.append(Record(record_type, row, values))
     return records, errors
 
 
-def read_xlsx(data: bytes) -> tuple[list[Record], list[ReadError]]:
+def _cells(indexes: list[int]) -> Any:
+    """A function giving the tuple of a row's cells at these places."""
+    if not indexes:
+        return lambda cells: ()
+    if len(indexes) == 1:
+        return lambda cells: (cells[indexes[0]],)
+    return itemgetter(*indexes)
+
+
+def read_xlsx(data: bytes, most: int = MAX_RECORDS) -> tuple[list[Record], list[ReadError]]:
     from openpyxl import load_workbook
 
     try:
@@ -230,13 +308,14 @@ def read_xlsx(data: bytes) -> tuple[list[Record], list[ReadError]]:
             if sheet.title not in RECORD_TYPES:
                 errors.append(ReadError(sheet.title, "", "", _unknown_record(sheet.title)))
                 continue
-            _read_sheet(sheet, records, errors)
+            _read_sheet(sheet, records, errors, most)
     finally:
         workbook.close()
     return records, errors
 
 
-def _read_sheet(sheet: Any, records: list[Record], errors: list[ReadError]) -> None:
+def _read_sheet(sheet: Any, records: list[Record], errors: list[ReadError],
+                most: int) -> None:
     rows = sheet.iter_rows(values_only=True)
     header = [to_cell(cell).strip() for cell in next(rows, ())]
     for name in header:
@@ -245,9 +324,9 @@ def _read_sheet(sheet: Any, records: list[Record], errors: list[ReadError]) -> N
                                     % {"name": name}))
     for index, cells in enumerate(rows):
         row = str(index + 2)
-        if len(records) >= MAX_RECORDS:
+        if len(records) >= most:
             errors.append(ReadError(sheet.title, row, "", _(
-                "A file may hold at most %(max)d records.") % {"max": MAX_RECORDS}))
+                "A file may hold at most %(max)d records.") % {"max": most}))
             return
         values = {name: to_cell(cell).strip()
                   for name, cell in zip(header, cells, strict=False) if name}

@@ -6,12 +6,13 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from palermo.reference.models import State
 from palermo.reference.selectors import sort_key
 
 from .exporter import FULL, PUBLIC, managed_states, may_export_full
-from .formats import MAX_BYTES
+from .formats import megabytes, page_max_bytes, too_large
 
 ALL = "all"
 FORMAT_CHOICES = [("csv", "CSV"), ("xlsx", "XLSX"), ("json", "JSON")]
@@ -60,8 +61,7 @@ class ExportForm(_StateForm):
 
 
 class ImportForm(_StateForm):
-    file = forms.FileField(label=_("File"), help_text=_(
-        "CSV, XLSX or JSON in the directory exchange format, at most 20 MB."))
+    file = forms.FileField(label=_("File"))
     format = forms.ChoiceField(label=_("Format"), required=False, choices=[
         ("", _("From the file name")), *FORMAT_CHOICES])
     reason = forms.CharField(label=_("Reason for the change"), max_length=100, required=False,
@@ -71,11 +71,17 @@ class ImportForm(_StateForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, user=user, states=list(managed_states(user)), **kwargs)
+        self.max_bytes = page_max_bytes()
+        size = self.max_bytes / 1_000_000
+        self.fields["file"].help_text = ngettext(
+            "CSV, XLSX or JSON in the directory exchange format, at most %(size)s MB.",
+            "CSV, XLSX or JSON in the directory exchange format, at most %(size)s MB.",
+            int(size) if size.is_integer() else 2) % {"size": megabytes(self.max_bytes)}
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:  # refused before it is read into memory
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        if upload.size > self.max_bytes:  # refused before it is read into memory
+            raise forms.ValidationError(too_large(self.max_bytes))
         return upload
 
     def file_format(self) -> str:

@@ -16,6 +16,7 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache, partial
+from operator import itemgetter
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -93,13 +94,17 @@ class Row:
     values: dict[str, Any]  # model attributes
     languages: list[int] | None = None  # ids, for the many-to-many field
     extra: dict[str, Any] = field(default_factory=dict)  # refs, measure, provision …
+    entry: Any = None  # the values as validated (an _Entry), reused to write a new row
+
+
+TIME = re.compile(r"(\d{1,2}):(\d{2})(:00)?")
+BOOL_WORDS = TRUE_WORDS | FALSE_WORDS
 
 
 def _parse_time(raw: str) -> dt.time:
-    message = _("Write the time as HH:MM, for example 09:30.")
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})(:00)?", raw)
+    match = TIME.fullmatch(raw)
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise ValueError(message)
+        raise ValueError(_("Write the time as HH:MM, for example 09:30."))
     return dt.time(int(match[1]), int(match[2]))
 
 
@@ -229,6 +234,13 @@ def _needs_ids(model: type[models.Model]) -> bool:
     return model in (Authority, ContactPerson, ProfileSection, Designation)
 
 
+def _getter(names: tuple[str, ...]) -> Any:
+    """A function giving the tuple of these keys' values (one or many)."""
+    if len(names) == 1:
+        return lambda mapping: (mapping[names[0]],)
+    return itemgetter(*names)
+
+
 def _insert(model: type[models.Model], names: tuple[str, ...], rows: Any) -> None:
     """INSERT rows (sequences of values, in the order of ``names``, attribute names)."""
     by_attname = {f.attname: f for f in model._meta.concrete_fields}
@@ -239,15 +251,31 @@ def _insert(model: type[models.Model], names: tuple[str, ...], rows: Any) -> Non
     sql = (f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608
            f"({', '.join(quote(f.column) for f in fields)}) "
            f"VALUES ({', '.join(['%s'] * len(fields))})")
-    plain = all(a is None for a in adapters)
+    # Most prepared values repeat (the import's time, opening hours, lists of channels):
+    # each distinct one is prepared once.
+    adapted: list[tuple[int, Any, dict[Any, Any]]] = [
+        (index, adapt, {}) for index, adapt in enumerate(adapters) if adapt is not None]
+
+    def prepare(adapt: Any, known: dict[Any, Any], value: Any) -> Any:
+        if value is None:
+            return value
+        key = (type(value), tuple(value) if isinstance(value, list) else value)
+        try:
+            return known[key]
+        except KeyError:
+            known[key] = result = adapt(value)
+            return result
+        except TypeError:  # not hashable
+            return adapt(value)
+
     with connection.cursor() as cursor:
         batch: list[Any] = []
         for row in rows:
-            if plain:
-                batch.append(tuple(row))
-            else:
-                batch.append(tuple(value if adapt is None or value is None else adapt(value)
-                                   for adapt, value in zip(adapters, row, strict=True)))
+            if adapted:
+                row = list(row)
+                for index, adapt, known in adapted:
+                    row[index] = prepare(adapt, known, row[index])
+            batch.append(row)
             if len(batch) >= INSERT_BATCH:
                 cursor.executemany(sql, batch)
                 batch = []
@@ -336,6 +364,7 @@ class _Checker:
         # reads them; and each field's verdict on each value seen (see _field_errors).
         self.reported: dict[tuple[str, str], set[tuple[str, str]]] = {}
         self.field_cache: dict[Any, list[ValidationError]] = {}
+        self.last_entry: Any = None
 
     def error(self, record: Record, column: str, message: str) -> None:
         self.errors.append(ExchangeError(record.type, record.row, column, message))
@@ -351,7 +380,7 @@ class _Checker:
                 record.values[column] = raw.replace("\x00", "")
         for schema_field in schema.fields:
             if schema_field.translated:
-                for column in schema_field.columns():
+                for column in _field_columns(schema_field):
                     typed[column] = record.values.get(column, "")
                 continue
             raw = record.values.get(schema_field.name, "")
@@ -374,7 +403,7 @@ class _Checker:
             if kind == "list":
                 return split_list(raw)
             if kind == "bool":
-                if raw.lower() not in TRUE_WORDS | FALSE_WORDS:
+                if raw.lower() not in BOOL_WORDS:
                     raise ValueError(_("Write true or false."))
                 return raw.lower() in TRUE_WORDS
             if not raw:
@@ -424,7 +453,7 @@ class _Checker:
         built from ``values``, in the same words, without building one: each field's validation
         is done once per distinct value and remembered for the rest of the file.
         """
-        entry = _entry(model, values, **relations)
+        entry = self.last_entry = _entry(model, values, **relations)
         for model_field in _text_fields(model):
             # Django checks the length of a TextField only in forms: check it here too.
             value = getattr(entry, model_field.attname, None)
@@ -476,7 +505,7 @@ class _Checker:
         return problems
 
     def names_present(self, record: Record, typed: dict[str, Any], name: str) -> None:
-        if not any(typed.get(column) for column in RECORD_TYPES[record.type].columns()
+        if not any(typed.get(column) for column in _record_columns(record.type)
                    if column.startswith(f"{name}_")):
             self.error(record, f"{name}_en", _("Give the %(field)s in at least one language.")
                        % {"field": name})
@@ -491,19 +520,41 @@ TRANSLATED_EXCLUDE = {
 
 def _model_values(schema: RecordType, typed: dict[str, Any], skip: set[str],
                   renames: dict[str, str] | None = None) -> dict[str, Any]:
-    values = {}
-    for schema_field in schema.fields:
-        for column in schema_field.columns():
-            if schema_field.name in skip or column in skip:
-                continue
-            values[(renames or {}).get(column, column)] = typed[column]
-    return values
+    plan = _values_plan(schema.name, frozenset(skip), tuple((renames or {}).items()))
+    return {name: typed[column] for column, name in plan}
+
+
+@cache
+def _values_plan(record_type: str, skip: frozenset[str],
+                 renames: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """(column, model attribute) of the columns a record type gives its model."""
+    names = dict(renames)
+    return tuple((column, names.get(column, column))
+                 for schema_field in RECORD_TYPES[record_type].fields
+                 for column in _field_columns(schema_field)
+                 if schema_field.name not in skip and column not in skip)
+
+
+@cache
+def _field_columns(schema_field: Any) -> tuple[str, ...]:
+    return tuple(schema_field.columns())
+
+
+@cache
+def _record_columns(record_type: str) -> tuple[str, ...]:
+    return tuple(RECORD_TYPES[record_type].columns())
+
+
+@cache
+def _nullable(model: type[models.Model]) -> frozenset[str]:
+    return frozenset(f.name for f in model._meta.fields if f.null)
 
 
 def _nullify(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
     """Empty translations are stored as NULL, as modeltranslation stores them."""
+    nullable = _nullable(model)
     for name, value in values.items():
-        if value == "" and getattr(model._meta.get_field(name), "null", False):
+        if value == "" and name in nullable:
             values[name] = None
     return values
 
@@ -521,7 +572,7 @@ def _check_authority(checker: _Checker, record: Record, state: State | None,
     values = _nullify(Authority, _model_values(RECORD_TYPES["authority"], typed,
                            {"state", "authority_ref", "parent_ref", "accepted_languages"}))
     values["name"] = typed.get("name_en") or next(
-        (typed[c] for c in RECORD_TYPES["authority"].columns() if c.startswith("name_")
+        (typed[c] for c in _record_columns("authority") if c.startswith("name_")
          and typed[c]), "")
     checker.model_errors(record, Authority, values, TRANSLATED_EXCLUDE["authority"],
                          state=state)
@@ -708,8 +759,11 @@ def validate(records: list[Record], *, allowed: set[int] | None,
     seen: dict[tuple[Any, ...], str] = {}
     for record in records:
         before = len(checker.errors)
+        checker.last_entry = None
         state, typed = checker.parse(record)
         row = CHECKS[record.type](checker, record, state, typed)
+        if row is not None:
+            row.entry = checker.last_entry
         if row is None or state is None or len(checker.errors) > before:
             continue
         key = (record.type, state.pk, *_key(row))
@@ -726,14 +780,16 @@ def validate(records: list[Record], *, allowed: set[int] | None,
 
 
 def import_file(*, data: bytes, fmt: str, user: Any, state: State | None, reason: str,
-                dry_run: bool = False) -> ImportResult:
+                dry_run: bool = False, max_bytes: int | None = None) -> ImportResult:
     """Validate the whole file and apply it; any error and nothing changes.
 
     ``state`` is the State imported for; None (the secretariat only) takes each record's own.
     With ``dry_run`` the changes are made and rolled back, to show what would change.
+    ``max_bytes`` is the largest file taken (by default the import page's limit,
+    PALERMO_IMPORT_MAX_BYTES; ``palermo import_directory`` takes larger ones).
     """
     try:
-        records, read_errors = read(fmt, data)
+        records, read_errors = read(fmt, data, max_bytes=max_bytes)
     except FormatError as exc:
         return ImportResult(errors=[ExchangeError("", "", "", str(exc))])
     allowed = None if state is None else {state.pk}
@@ -783,9 +839,16 @@ class _Applier:
             self.authority_ids[(state_id, ref)] = pk
         return self.authority_ids[(state_id, ref)]
 
-    def new(self, model: type[models.Model], values: dict[str, Any], **relations: Any) -> Any:
-        """A row to create, as attributes (see :class:`_Entry`); written by :meth:`insert`."""
-        entry = _entry(model, values, **relations)
+    def new(self, model: type[models.Model], row: Row, values: dict[str, Any],
+            **relations: Any) -> Any:
+        """A row to create, as attributes (see :class:`_Entry`); written by :meth:`insert`.
+        The entry made when the row was validated is completed (the same values, with the
+        ids of what it belongs to)."""
+        if row.entry is not None:
+            entry = row.entry
+            entry.__dict__.update(values)
+        else:
+            entry = _entry(model, values, **relations)
         for name in _timestamps(model):
             entry.__dict__[name] = self.now
         return entry
@@ -803,9 +866,9 @@ class _Applier:
             return
         for entry, pk in zip(entries, ids, strict=False):
             entry.pk = entry.__dict__[model._meta.pk.attname] = pk
-        fields = _insert_fields(model, with_pk=bool(ids))
-        _insert(model, tuple(f.attname for f in fields),
-                ([entry.__dict__[f.attname] for f in fields] for entry in entries))
+        names = tuple(f.attname for f in _insert_fields(model, with_pk=bool(ids)))
+        values = _getter(names)
+        _insert(model, names, (values(entry.__dict__) for entry in entries))
         if history:
             self.history(model, entries)
 
@@ -816,11 +879,11 @@ class _Applier:
         user = self.user or historical.get_default_history_user(entries[0])
         special = {"history_date": self.now, "history_change_reason": self.reason,
                    "history_type": "+", "history_user_id": getattr(user, "pk", None)}
-        fields = _insert_fields(historical, with_pk=False)
-        names = tuple(f.attname for f in fields)
-        _insert(historical, names, (
-            [special[name] if name in special else getattr(entry, name) for name in names]
-            for entry in entries))
+        tracked = tuple(f.attname for f in _insert_fields(historical, with_pk=False)
+                        if f.attname not in special)
+        values, added = _getter(tracked), tuple(special.values())
+        _insert(historical, tracked + tuple(special), (
+            values(entry.__dict__) + added for entry in entries))
 
     def save(self, model: type[models.Model], created: list[Any], updated: list[Any],
              fields: list[str], history: bool) -> None:
@@ -939,7 +1002,7 @@ class _Applier:
             done = self.upsert(
                 "authority", Authority, ready, by_key,
                 lambda row: (row.state.pk, row.extra["ref"]),
-                lambda row: self.new(Authority, row.values, state=row.state), True, True)
+                lambda row: self.new(Authority, row, row.values, state=row.state), True, True)
             for row, instance in done:
                 by_key[(row.state.pk, row.extra["ref"])] = instance
                 self.authority_ids[(row.state.pk, row.extra["ref"])] = instance.pk
@@ -965,7 +1028,7 @@ class _Applier:
                     row.values["opens"])
 
         self.upsert("office_hours", OfficeHours, rows, existing, key,
-                    lambda row: self.new(OfficeHours, {"authority_id": key(row)[0],
+                    lambda row: self.new(OfficeHours, row, {"authority_id": key(row)[0],
                                                        **row.values}),
                     False, False)
 
@@ -981,7 +1044,7 @@ class _Applier:
 
         self.upsert(
             "designation", Designation, rows, existing, key,
-            lambda row: self.new(Designation, {"authority_id": key(row)[0],
+            lambda row: self.new(Designation, row, {"authority_id": key(row)[0],
                                                "provision_id": row.extra["provision"],
                                                **row.values}),
             True, False)
@@ -1000,7 +1063,7 @@ class _Applier:
         pairs = self.upsert(
             "contact", ContactPerson, rows, existing,
             lambda row: (row.state.pk, row.extra["contact_ref"]),
-            lambda row: self.new(ContactPerson, row.values), True, True)
+            lambda row: self.new(ContactPerson, row, row.values), True, True)
         _insert(ContactKey, ("contact_id", "state_id", "ref"), [
             (instance.pk, row.state.pk, row.extra["contact_ref"])
             for row, instance in pairs if instance.pk not in self.context.keyed_contacts])
@@ -1014,7 +1077,7 @@ class _Applier:
         pairs = self.upsert(
             "profile_section", ProfileSection, rows, by_key,
             lambda row: (row.state.pk, row.extra["measure"]),
-            lambda row: self.new(ProfileSection, row.values, state=row.state), True, True)
+            lambda row: self.new(ProfileSection, row, row.values, state=row.state), True, True)
         changed = self.languages("languages", ProfileSection, "profilesection", pairs)
         self.bump(ProfileSection, changed, pairs, "profile_section")
         section_ids = {key: s.pk for key, s in by_key.items()}
@@ -1030,12 +1093,12 @@ class _Applier:
                           for i in _in_chunks(ChecklistItem.objects.all(), "section_id", wanted)}
         self.upsert("checklist_item", ChecklistItem, items, existing_items,
                     lambda row: (section(row), row.values["position"]),
-                    lambda row: self.new(ChecklistItem, {"section_id": section(row),
+                    lambda row: self.new(ChecklistItem, row, {"section_id": section(row),
                                                          **row.values}),
                     False, False)
         existing_laws = {(law.section_id, law.url): law
                          for law in _in_chunks(LawLink.objects.all(), "section_id", wanted)}
         self.upsert("law_link", LawLink, laws, existing_laws,
                     lambda row: (section(row), row.values["url"]),
-                    lambda row: self.new(LawLink, {"section_id": section(row), **row.values}),
+                    lambda row: self.new(LawLink, row, {"section_id": section(row), **row.values}),
                     False, False)

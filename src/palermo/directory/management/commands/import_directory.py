@@ -4,6 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from palermo.accounts.models import User
+from palermo.directory.exchange.formats import COMMAND_MAX_BYTES, too_large
 from palermo.directory.exchange.importer import import_file
 from palermo.reference.models import State
 
@@ -25,6 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="E-mail address of the account the history names.")
         parser.add_argument("--check", action="store_true",
                             help="Only check the file and say what would change.")
+        parser.add_argument("--max-bytes", type=int, default=COMMAND_MAX_BYTES, metavar="N",
+                            help="The largest file taken, in bytes (default 500 MB, enough "
+                                 "for the whole directory's export in one file; the import "
+                                 "page takes PALERMO_IMPORT_MAX_BYTES). CSV and XLSX files "
+                                 "may hold one record per 200 bytes of it.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["path"]
@@ -41,9 +47,15 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"No account has the address {options['user']!r}.")
         fmt = options["format"] or path.suffix.lstrip(".").lower()
+        max_bytes = options["max_bytes"]
+        if max_bytes < 1:
+            raise CommandError("--max-bytes must be a positive number of bytes.")
+        if path.stat().st_size > max_bytes:  # refused before it is read into memory
+            self.stderr.write(too_large(max_bytes))
+            raise CommandError("1 error(s); nothing was changed.")
         result = import_file(data=path.read_bytes(), fmt=fmt, user=user, state=state,
                              reason=options["reason"] or "import_directory",
-                             dry_run=options["check"])
+                             dry_run=options["check"], max_bytes=max_bytes)
         if not result.ok:
             for error in result.errors:
                 where = ", ".join(part for part in (
