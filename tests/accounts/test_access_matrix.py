@@ -10,13 +10,17 @@ import pytest
 from django.core import mail
 
 from palermo.accounts.models import Invitation, Membership
+from palermo.core.models import Visibility
+from palermo.directory.models import Authority
+from palermo.reference.models import State
+from tests.directory.factories import make_authority
 from tests.personas import client_for, make_person
 
-PERSONAS = ["anonymous", "practitioner_a", "editor_a", "focal_point_a", "focal_point_b",
-            "secretariat"]
+PERSONAS = ["anonymous", "practitioner_a", "editor_a", "reviewer_a", "focal_point_a",
+            "focal_point_b", "secretariat"]
 # Which State's markers each persona must see (None: the page is closed to them).
 SEES: dict[str, set[str] | None] = {
-    "anonymous": None, "practitioner_a": None, "editor_a": None,
+    "anonymous": None, "practitioner_a": None, "editor_a": None, "reviewer_a": None,
     "focal_point_a": {"MEX"}, "focal_point_b": {"FRA"}, "secretariat": {"MEX", "FRA"},
 }
 MARKERS = {
@@ -36,15 +40,20 @@ PAGES = {
 class World:
     invitations: dict[str, Invitation]
     memberships: dict[str, Membership]
+    authorities: dict[str, Authority]
 
 
 @pytest.fixture
-def world(secretariat, practitioner_a, editor_a, focal_point_a, focal_point_b) -> World:
+def world(secretariat, practitioner_a, editor_a, reviewer_a, focal_point_a,
+          focal_point_b) -> World:
     client = client_for(secretariat)
+    authorities = {state: make_authority(State.objects.get(code=state),
+                                         f"Authority{state.title()}", Visibility.PUBLIC)
+                   for state in ("MEX", "FRA")}
     for state in ("MEX", "FRA"):
         client.post("/en/account/invitations/new/", {
             "email": f"invitee-{state.lower()}@example.org", "role": "editor",
-            "state": state, "language": "en"})
+            "state": state, "language": "en", "authority": authorities[state].pk})
     mail.outbox.clear()
     practitioner_b = make_person("practitioner-b@example.org", state="FRA",
                                  role=Membership.Role.PRACTITIONER)
@@ -53,6 +62,7 @@ def world(secretariat, practitioner_a, editor_a, focal_point_a, focal_point_b) -
                      if i.state is not None},
         memberships={"MEX": practitioner_a.memberships.get(),
                      "FRA": practitioner_b.memberships.get()},
+        authorities=authorities,
     )
 
 
@@ -101,3 +111,21 @@ def test_only_who_may_see_a_states_people_may_revoke_them(who, world, kind, stat
         assert (target.revoked_at is not None) == may
     else:
         assert Membership.objects.filter(pk=target.pk).exists() != may
+
+
+@pytest.mark.parametrize("state", ["MEX", "FRA"])
+def test_only_who_may_see_a_states_people_may_set_their_authority(who, world, state):
+    name, user = who
+    target = world.memberships[state]
+    assert world.invitations[state].authority == world.authorities[state]
+    response = client_for(user).post(f"/en/account/memberships/{target.pk}/authority/",
+                                     {"authority": world.authorities[state].pk, "shown": ""})
+    allowed = SEES[name]
+    may = allowed is not None and state in allowed
+    if name == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/en/account/sign-in/")
+    else:
+        assert response.status_code == (302 if may else 404), f"{state}: {name}"
+    target.refresh_from_db()
+    assert (target.authority == world.authorities[state]) == may
