@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from palermo.accounts.guards import may_change
 from palermo.directory import access as directory_access
 from palermo.directory.models import Authority
-from palermo.reference.models import State
+from palermo.reference.models import Language, State
 
 from . import access, steps
 from .models import Draft, Event, Kind, ReviewComment, Status, TranslationStatus
@@ -118,10 +118,11 @@ def prefill_from_directory(draft: Draft, *, user: Any) -> None:
     if not draft.legal_bases:
         draft.legal_bases = [basis.instrument.code for basis in answer.legal_bases
                              if basis.available]
-    if draft.drafting_language_id is None and answer.languages:
-        codes = {language.code: language for language in answer.languages}
-        own = (draft.output_language or "en").split("-")[0]
-        draft.drafting_language = codes.get(own) or answer.languages[0]
+    if draft.drafting_language_id is None:
+        # The language the practitioner writes in (their own), not one the requested State
+        # accepts: the check warns when the two differ, and a translation is then recorded.
+        own = (getattr(user, "language", "") or draft.output_language or "en").split("-")[0]
+        draft.drafting_language = Language.objects.filter(code=own).first()
 
 
 def legal_bases(draft: Draft) -> list[Any]:

@@ -158,8 +158,8 @@ def _basis_label(basis: Any) -> str:
     if basis.available:
         return _("%(instrument)s — both States are parties") % {
             "instrument": basis.instrument.short_name}
-    return _("%(instrument)s — not in force between the two States on this date") % {
-        "instrument": basis.instrument.short_name}
+    return _("%(instrument)s — Palermo has no record that both States are parties to it "
+             "today") % {"instrument": basis.instrument.short_name}
 
 
 @login_required
