@@ -76,7 +76,8 @@ def test_submitting_with_a_missing_required_answer_lists_it_with_a_link(
     assert page.status_code == 400
     text = page.content.decode()
     assert "How many convictions?" in text
-    assert f'{section_url(response_a, "cases")}#q{question(response_a.questionnaire_version, "6-1").pk}' in text
+    convictions = question(response_a.questionnaire_version, "6-1").pk
+    assert f'{section_url(response_a, "cases")}#q{convictions}' in text
     assert "Is participation criminalized?" not in text.split('id="missing-heading"')[1].split(
         "</section>")[0]
     response_a.refresh_from_db()
