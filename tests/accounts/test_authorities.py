@@ -251,10 +251,42 @@ def test_anonymous_visitors_change_nothing(focal_point_a, mex_central):
     assert target.authority is None
 
 
-def test_setting_an_authority_needs_a_post(focal_point_a, practitioner_a, mex_central):
+def test_when_the_lists_would_be_long_each_row_links_to_a_page_of_its_own(
+        monkeypatch, secretariat, practitioner_a, focal_point_b, mex_central, mex_prosecutor,
+        fra_central, django_assert_max_num_queries):
+    from palermo.accounts import views
+
+    monkeypatch.setattr(views, "INLINE_AUTHORITY_OPTIONS", 1)
+    Membership.objects.filter(user=practitioner_a).update(authority=mex_prosecutor)
+    client = client_for(secretariat)
+    listing = client.get("/en/account/memberships/").content.decode()
     target = membership(practitioner_a)
-    assert client_for(focal_point_a).get(
-        f"/en/account/memberships/{target.pk}/authority/").status_code == 405
+    page_url = f"/en/account/memberships/{target.pk}/authority/"
+    assert 'name="authority"' not in listing
+    assert f'href="{page_url}"' in listing and "MexProsecutor name" in listing
+    filtered = client.get("/en/account/memberships/?state=MEX").content.decode()
+    assert f'href="{page_url}?state=MEX"' in filtered
+    with django_assert_max_num_queries(8):
+        page = client.get(page_url + "?state=MEX").content.decode()
+    assert "practitioner-a@example.org</bdi> is Practitioner for Mexico" in page
+    assert f'<option value="{mex_prosecutor.pk}" selected>MexProsecutor name</option>' in page
+    assert "MexCentral name" in page and "FraCentral" not in page
+    assert 'name="filtered_state" value="MEX"' in page
+    response = set_authority(client, target, mex_central, shown=str(mex_prosecutor.pk),
+                             filtered_state="MEX")
+    assert response.redirect_chain[-1][0] == "/en/account/memberships/?state=MEX"
+    target.refresh_from_db()
+    assert target.authority == mex_central
+
+
+def test_the_page_of_a_role_answers_only_who_manages_it(focal_point_a, focal_point_b,
+                                                        practitioner_a):
+    own = f"/en/account/memberships/{membership(practitioner_a).pk}/authority/"
+    other = f"/en/account/memberships/{membership(focal_point_b, 'FRA').pk}/authority/"
+    assert client_for(focal_point_a).get(own).status_code == 200
+    assert client_for(focal_point_a).get(other).status_code == 404
+    assert client_for(practitioner_a).get(own).status_code == 404
+    assert client_for(focal_point_a).put(own).status_code == 405
 
 
 def test_the_memberships_page_stays_bounded_with_authorities(

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import access, selectors, services
 from .forms import (
@@ -202,16 +202,31 @@ def membership_list(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/membership_list.html", {
         "rows": rows, "filter_form": filter_form,
         "filtered_state": state.code if state else "",
+        # Each row lists its State's authorities; past this many options in all, the rows
+        # link to a page of their own instead, so that the page stays small.
+        "inline": sum(len(authorities) for _membership, authorities in rows)
+        <= INLINE_AUTHORITY_OPTIONS,
     })
 
 
-@require_POST
+INLINE_AUTHORITY_OPTIONS = 1000
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 @second_factor_required
 def membership_authority(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record or clear the authority a member works at (one small form per row)."""
+    """Record or clear the authority a member works at: the small form of a row of the
+    memberships page, or its own page (GET) when that list is too long to carry one per row."""
     user = _managed_or_404(request)
     membership = access.get_membership_for_user(user, pk)
+    if request.method == "GET":
+        authorities = selectors.authorities_by_state(user, [membership.state_id])
+        return render(request, "accounts/membership_authority.html", {
+            "membership": membership,
+            "authorities": authorities.get(membership.state_id, []),
+            "filtered_state": request.GET.get("state", "")[:3],
+        })
     form = MembershipAuthorityForm(request.POST, user=user)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values()
