@@ -166,3 +166,22 @@ def test_the_shipped_questionnaires_load_and_cite_their_articles(reference_data:
     assert questions.exists()
     assert not questions.filter(citations=None).exists()
     assert "nothing changed" in _load(QUESTIONNAIRES_DIR)
+
+
+def test_the_shipped_questionnaires_read_in_arabic_with_working_article_links(
+        reference_data: None, django_assert_max_num_queries: Any) -> None:
+    from django.test import Client
+
+    _load(QUESTIONNAIRES_DIR)
+    client = Client()
+    for version in QuestionnaireVersion.objects.select_related("questionnaire"):
+        address = version.get_absolute_url().replace("/en/", "/ar/", 1)
+        with django_assert_max_num_queries(12):
+            page = client.get(address)
+        assert page.status_code == 200
+        first = Question.objects.filter(questionnaire_version=version).first()
+        assert first is not None and first.text["ar"] in page.content.decode()
+        citation = first.citations.first()
+        assert citation is not None
+        article_page = client.get(citation.get_absolute_url().split("#")[0])
+        assert article_page.status_code == 200

@@ -45,7 +45,7 @@ def test_a_version_shows_questions_citations_conditions_and_help_in_the_visitors
         reference_data: None, django_assert_max_num_queries: Any) -> None:
     version = published_version()
     page = url("version", version).replace("/en/", "/ru/", 1)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(12):
         response = Client().get(page)
     assert response.status_code == 200
     body = response.content.decode()
@@ -64,7 +64,7 @@ def test_the_query_count_does_not_grow_with_the_questions(
         Choice.objects.create(question=question, code="a", label={"en": "A"})
     version.status, version.published_at = "published", version.created_at
     version.save()
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(12):
         assert Client().get(url("version", version)).status_code == 200
 
 

@@ -339,6 +339,7 @@ def question_save(*, user: Any, version: QuestionnaireVersion, token: str | int 
         _check_dependents_still_valid(question)
     question.save()
     _replace_question_details(question, citations, tags)
+    _check_conditions_point_back(version)  # the question may have moved to another section
     return question
 
 

@@ -81,16 +81,26 @@ def version_detail(request: HttpRequest, code: str, number: int) -> HttpResponse
         "articles",
         Prefetch("questions", queryset=Question.objects.select_related("depends_on")
                  .prefetch_related("choices", "columns", "tags", "depends_on__choices",
-                                   "citations__article__instrument",
-                                   "citations__paragraph")),
+                                   "citations__article", "citations__paragraph")),
     ))
     _label_conditions(sections)
+    _share_instrument(sections, version.questionnaire.instrument)
     return render(request, "reporting/questionnaires/version.html", {
         "version": version, "questionnaire": version.questionnaire, "sections": sections,
         "editable": access.may_edit_version(request.user, version),
         "manages": access.manages_questionnaires(request.user),
         "token": version.version,
     })
+
+
+def _share_instrument(sections: list[Section], instrument: Any) -> None:
+    """Every cited article is of the questionnaire's instrument: links need no more query."""
+    for section in sections:
+        for article in section.articles.all():
+            article.instrument = instrument
+        for question in section.questions.all():
+            for citation in question.citations.all():
+                citation.article.instrument = instrument
 
 
 def _label_conditions(sections: list[Section]) -> None:
