@@ -120,6 +120,33 @@ def _in_chunks(queryset: Any, lookup: str, ids: Any) -> list[Any]:
             for item in queryset.filter(**{f"{lookup}__in": ids[start:start + CHUNK]})]
 
 
+def _snapshots(model: type[models.Model], lookup: str, ids: Any) -> list[Any]:
+    """The rows whose ``lookup`` is one of ``ids``, as :class:`_Entry` objects holding what a
+    model instance would give (every column, and a translated field's own name giving the
+    active language's text, as modeltranslation's descriptor does), read as plain values:
+    comparing a file with the directory reads every row, and building a model instance for
+    each costs more than the comparison."""
+    names = [f.attname for f in model._meta.concrete_fields]
+    pk_name = model._meta.pk.attname
+    translated = _translated(model)
+    # A plain QuerySet: modeltranslation's would read "name" as "name_<language>".
+    rows: Any = models.QuerySet(model=model).order_by().values_list(*names)
+    found = []
+    for values in _in_chunks(rows, lookup, ids):
+        entry = _Entry(dict(zip(names, values, strict=True)))
+        for name, descriptor in translated:
+            entry.__dict__[name] = descriptor.__get__(entry, model)
+        entry.pk = entry.__dict__[pk_name]
+        found.append(entry)
+    return found
+
+
+def _instances(model: type[models.Model], pks: list[Any]) -> dict[Any, Any]:
+    """Model instances by id, a few thousand ids per query."""
+    return {instance.pk: instance for instance in _in_chunks(model._default_manager.all(),
+                                                             "pk", pks)}
+
+
 @cache
 def _time_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
@@ -181,6 +208,15 @@ def _clean(model: type[models.Model], entry: Any, values: dict[str, Any],
         model.clean(entry)
     except AttributeError:
         model(**values, **relations).clean()
+
+
+def _field_errors(model_field: Any, raw: Any, entry: Any) -> list[ValidationError]:
+    """``field.clean`` of a value: the errors it raises (none for most)."""
+    try:
+        model_field.clean(raw, entry)
+    except ValidationError as exc:
+        return list(exc.error_list)
+    return []
 
 
 @cache
@@ -363,7 +399,8 @@ class _Checker:
         # (record type, row) -> the (row, column) pairs already reported, as model_errors
         # reads them; and each field's verdict on each value seen (see _field_errors).
         self.reported: dict[tuple[str, str], set[tuple[str, str]]] = {}
-        self.field_cache: dict[Any, list[ValidationError]] = {}
+        self.field_cache: dict[str, dict[Any, list[ValidationError]]] = {}
+        self.plans: dict[Any, list[tuple[Any, dict[Any, list[ValidationError]]]]] = {}
         self.last_entry: Any = None
 
     def error(self, record: Record, column: str, message: str) -> None:
@@ -462,13 +499,22 @@ class _Checker:
                     "At most %(max)d characters; this has %(length)d.")
                     % {"max": model_field.max_length, "length": len(value)})
         errors: dict[str, list[ValidationError]] = {}
-        for model_field in _cleaned_fields(model, tuple(exclude)):
-            raw = getattr(entry, model_field.attname)
+        attributes = entry.__dict__
+        for model_field, known in self._cleaned(model, tuple(exclude)):
+            raw = attributes[model_field.attname]
             if model_field.blank and raw in model_field.empty_values:
                 continue
-            problems = self._field_errors(model_field, raw, entry)
+            try:  # the field's verdict on this value, if it was seen before
+                key = (type(raw), tuple(raw) if isinstance(raw, list) else raw)
+                problems = known.get(key)
+            except TypeError:  # a value that cannot be remembered: check it every time
+                key, problems = None, None
+            if problems is None:
+                problems = _field_errors(model_field, raw, entry)
+                if key is not None:
+                    known[key] = problems
             if problems:
-                errors[model_field.name] = problems
+                errors[model_field.name] = list(problems)  # clean() may add to it
         if model.clean is not models.Model.clean:  # the model's own clean(), on the values
             try:
                 _clean(model, entry, values, relations)
@@ -484,25 +530,16 @@ class _Checker:
             for message in messages:
                 self.error(record, column, message)
 
-    def _field_errors(self, model_field: models.Field[Any, Any], raw: Any,
-                      entry: Any) -> list[ValidationError]:
-        """``field.clean`` of a value; the errors it raises (none for most)."""
-        hashable = tuple(raw) if isinstance(raw, list) else raw
-        try:
-            key = (model_field, type(raw), hashable)
-            cached = self.field_cache.get(key)
-        except TypeError:  # a value that cannot be remembered: check it every time
-            key, cached = None, None
-        if cached is not None:
-            return cached
-        try:
-            model_field.clean(raw, entry)
-            problems: list[ValidationError] = []
-        except ValidationError as exc:
-            problems = exc.error_list
-        if key is not None:
-            self.field_cache[key] = problems
-        return problems
+    def _cleaned(self, model: type[models.Model],
+                 exclude: tuple[str, ...]) -> list[tuple[Any, dict[Any, list[ValidationError]]]]:
+        """The fields full_clean checks, each with its verdicts on the values seen so far."""
+        plan = self.plans.get((model, exclude))
+        if plan is None:
+            plan = self.plans[(model, exclude)] = [
+                (model_field, self.field_cache.setdefault(model_field.attname + "@"
+                                                          + model._meta.label, {}))
+                for model_field in _cleaned_fields(model, exclude)]
+        return plan
 
     def names_present(self, record: Record, typed: dict[str, Any], name: str) -> None:
         if not any(typed.get(column) for column in _record_columns(record.type)
@@ -910,8 +947,11 @@ class _Applier:
                versioned: bool) -> list[tuple[Row, Any]]:
         """Create the rows not found, update those that differ; (row, instance) pairs."""
         counts = self.counts(record_type)
-        created, updated, pairs = [], [], []
+        created: list[Any] = []
+        updated: list[Any] = []
+        pairs: list[tuple[Row, Any]] = []
         fields: set[str] = set()
+        differing: list[tuple[int, list[str]]] = []
         for row in rows:
             instance = existing.get(key(row))
             if instance is None:
@@ -921,11 +961,18 @@ class _Applier:
             else:
                 changed = [n for n, v in row.values.items() if not _same(getattr(instance, n), v)]
                 if changed:
-                    for name in changed:
-                        setattr(instance, name, row.values[name])
-                    fields.update(changed)
-                    updated.append(instance)
+                    differing.append((len(pairs), changed))
             pairs.append((row, instance))
+        # Existing rows are read as snapshots (see _snapshots); the few that change are read
+        # again as model instances, changed and saved with their history.
+        instances = _instances(model, [pairs[index][1].pk for index, _ in differing])
+        for index, changed in differing:
+            row, instance = pairs[index][0], instances[pairs[index][1].pk]
+            for name in changed:
+                setattr(instance, name, row.values[name])
+            fields.update(changed)
+            updated.append(instance)
+            pairs[index] = (row, instance)
         if updated and versioned:
             for instance in updated:
                 instance.version += 1
@@ -970,6 +1017,8 @@ class _Applier:
         counts = self.counts(record_type)
         instances = [i for _, i in pairs if i.pk in ids and i.updated_at != self.now
                      and (record_type, i.pk) not in self.created]
+        found = _instances(model, [i.pk for i in instances if isinstance(i, _Entry)])
+        instances = [found.get(i.pk, i) for i in instances]
         for instance in instances:
             instance.version += 1
             instance.updated_at = self.now
@@ -984,7 +1033,8 @@ class _Applier:
             pk = self.context.existing_authority(row.state, row.extra["ref"])
             if pk is not None:
                 self.authority_ids[(row.state.pk, row.extra["ref"])] = pk
-        existing = Authority.objects.in_bulk(list(self.authority_ids.values()))
+        existing = {a.pk: a for a in _snapshots(Authority, "pk",
+                                                 set(self.authority_ids.values()))}
         by_key = {key: existing[pk] for key, pk in self.authority_ids.items()}
         # Parents first: an authority is created once the one it is part of has an id.
         pending, pairs = list(rows), []
@@ -1021,7 +1071,7 @@ class _Applier:
         rows = self.rows["office_hours"]
         ids = {self.authority_id(r.state.pk, r.extra["ref"]) for r in rows}
         existing = {(h.authority_id, h.weekday, h.opens): h
-                    for h in _in_chunks(OfficeHours.objects.all(), "authority_id", ids)}
+                    for h in _snapshots(OfficeHours, "authority_id", ids)}
 
         def key(row: Row) -> tuple[int, int, dt.time]:
             return (self.authority_id(row.state.pk, row.extra["ref"]), row.values["weekday"],
@@ -1036,7 +1086,7 @@ class _Applier:
         rows = self.rows["designation"]
         ids = {self.authority_id(r.state.pk, r.extra["ref"]) for r in rows}
         existing = {(d.authority_id, d.provision_id, d.function): d
-                    for d in _in_chunks(Designation.objects.all(), "authority_id", ids)}
+                    for d in _snapshots(Designation, "authority_id", ids)}
 
         def key(row: Row) -> tuple[int, int, str]:
             return (self.authority_id(row.state.pk, row.extra["ref"]), row.extra["provision"],
@@ -1058,7 +1108,8 @@ class _Applier:
             if pk is not None:
                 found[(row.state.pk, row.extra["contact_ref"])] = pk
             row.values["authority_id"] = self.authority_id(row.state.pk, row.extra["ref"])
-        existing_by_pk = ContactPerson.objects.in_bulk(list(found.values()))
+        existing_by_pk = {c.pk: c for c in _snapshots(ContactPerson, "pk",
+                                                       set(found.values()))}
         existing = {key: existing_by_pk[pk] for key, pk in found.items()}
         pairs = self.upsert(
             "contact", ContactPerson, rows, existing,
@@ -1072,7 +1123,8 @@ class _Applier:
 
     def sections(self) -> None:
         rows = self.rows["profile_section"]
-        existing = ProfileSection.objects.in_bulk(list(self.context.sections.values()))
+        existing = {s.pk: s for s in _snapshots(ProfileSection, "pk",
+                                                 set(self.context.sections.values()))}
         by_key = {key: existing[pk] for key, pk in self.context.sections.items()}
         pairs = self.upsert(
             "profile_section", ProfileSection, rows, by_key,
@@ -1090,14 +1142,14 @@ class _Applier:
         laws = self.rows["law_link"]
         wanted = {section(row) for row in items + laws}
         existing_items = {(i.section_id, i.position): i
-                          for i in _in_chunks(ChecklistItem.objects.all(), "section_id", wanted)}
+                          for i in _snapshots(ChecklistItem, "section_id", wanted)}
         self.upsert("checklist_item", ChecklistItem, items, existing_items,
                     lambda row: (section(row), row.values["position"]),
                     lambda row: self.new(ChecklistItem, row, {"section_id": section(row),
                                                          **row.values}),
                     False, False)
         existing_laws = {(law.section_id, law.url): law
-                         for law in _in_chunks(LawLink.objects.all(), "section_id", wanted)}
+                         for law in _snapshots(LawLink, "section_id", wanted)}
         self.upsert("law_link", LawLink, laws, existing_laws,
                     lambda row: (section(row), row.values["url"]),
                     lambda row: self.new(LawLink, row, {"section_id": section(row), **row.values}),
