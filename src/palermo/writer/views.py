@@ -82,6 +82,32 @@ def _step_nav(draft: Draft, current: str) -> dict[str, Any]:
     }
 
 
+def _directory_info(draft: Draft, context: steps.CheckContext) -> dict[str, Any]:
+    """What the directory says about sending this request: channels, languages, the urgent
+    contact, and a link to the finder for the rest."""
+    from urllib.parse import urlencode
+
+    from palermo.directory.models import Channel
+
+    authority = draft.requested_authority
+    if draft.requested_state is None:
+        return {}
+    measure = "mla-f" if draft.kind == "mla" and not draft.measures else (
+        draft.measures[0] if draft.kind == "mla" else str(draft.kind))
+    query = urlencode({"requesting": draft.requesting_state.code,
+                       "requested": draft.requested_state.code, "measure": measure,
+                       **({"urgent": "on"} if draft.urgent else {})})
+    return {"directory": {
+        "authority": authority,
+        "channels": [str(Channel(code).label) for code in (authority.channels if authority
+                                                             else []) if code in Channel.values],
+        "languages": list(context.accepted_language_names),
+        "urgent_channel": authority.get_urgent_channel_display() if authority else "",
+        "urgent_contact": authority.urgent_contact if authority else "",
+        "finder_url": reverse("directory:finder") + "?" + query,
+    }}
+
+
 def _overview(request: HttpRequest, draft: Draft, *, status: int = 200,
               submit_error: bool = False) -> HttpResponse:
     context = steps.check_context(draft, user=request.user)
@@ -104,6 +130,7 @@ def _overview(request: HttpRequest, draft: Draft, *, status: int = 200,
         "open_comments": _with_titles(draft.comments.filter(resolved_at__isnull=True)
                                       .select_related("author")),
         "measures": [steps.measure_label(code) for code in draft.measures],
+        **_directory_info(draft, context),
     }, status=status))
 
 
@@ -228,12 +255,13 @@ def draft_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             return _saved_fragment(request, draft, step, errors=True, status=200)
     elif request.GET.get("more"):
         formsets = forms.row_formsets(step, draft, None, more=True)
-    context = steps.check_context(draft, user=request.user) if step in ("contact",) else \
-        steps.CheckContext()
+    context = steps.check_context(draft, user=request.user) if step in ("contact", "parties") \
+        else steps.CheckContext()
     lacking = current.missing(draft, context)
     return _no_store(render(request, "writer/step.html", {
         "draft": draft, "step": current, "form": form, "formsets": formsets,
         "conflict": conflict, "missing": lacking, "version": draft.version,
+        **(_directory_info(draft, context) if step == "parties" else {}),
         "comments": [c for c in draft.comments.filter(section=step, resolved_at__isnull=True)
                      .select_related("author")],
         **_step_nav(draft, step),
