@@ -14,11 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from palermo.accounts.models import User
-from palermo.reference.models import Instrument, Participation, Source, State
+from palermo.reference.models import Article, Instrument, Participation, Source, State
 from palermo.reporting.cycles import services
 from palermo.reporting.models import (
     Cycle,
     Question,
+    QuestionCitation,
     QuestionnaireVersion,
     Response,
     ResponseContributor,
@@ -52,6 +53,9 @@ def build_version(code: str = "cycle-untoc") -> QuestionnaireVersion:
     Question.objects.create(section=cases, position=4, code="6-4", type=Question.Type.TEXT,
                             text=texts("Difficulties met"),
                             help=texts("Say what technical assistance would help."))
+    article = Article.objects.get(instrument__code="untoc", number=5)
+    for item in cases.questions.all():
+        QuestionCitation.objects.create(question=item, article=article)
     version.status = QuestionnaireVersion.Status.PUBLISHED
     version.published_at = timezone.now()
     version.save()

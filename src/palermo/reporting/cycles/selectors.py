@@ -200,7 +200,7 @@ def cycle_status(cycle: Cycle, *, group: RegionalGroup | None = None,
     """Each State's response in the cycle, filtered; the counts and rate of the whole cycle
     (or of the regional group when one is chosen)."""
     responses = (Response.objects.filter(cycle=cycle)
-                 .select_related("state")
+                 .select_related("state", "cycle")
                  .prefetch_related("state__regional_groups"))
     if group is not None:
         responses = responses.filter(state__regional_groups=group)

@@ -382,7 +382,8 @@ def clarification_list(request: HttpRequest, pk: int) -> HttpResponse:
 def clarification_new(request: HttpRequest, pk: int) -> HttpResponse:
     user = _secretariat(request)
     response = access.get_response_for_user(user, pk)
-    if not access.may_ask_clarification(user, response):
+    if not (access.may_ask_clarification(user, response)
+            and response.status == Response.Status.SUBMITTED):
         raise PermissionDenied
     form = forms.ClarificationForm(request.POST or None, response=response)
     if request.method == "POST" and form.is_valid():
