@@ -113,7 +113,8 @@ class ReplyForm(forms.Form):
 def _cell_field(column: TableColumn) -> forms.Field:
     label = column.localized_label
     if column.type == TableColumn.Type.NUMBER:
-        return forms.DecimalField(label=label, required=False, max_digits=20, decimal_places=6)
+        return forms.DecimalField(label=label, required=False, max_digits=20, decimal_places=6,
+                                  widget=forms.NumberInput(attrs={"step": "any"}))
     if column.type == TableColumn.Type.DATE:
         return forms.DateField(label=label, required=False,
                                widget=forms.DateInput(attrs={"type": "date"}))
@@ -136,7 +137,8 @@ def _answer_field(question: Question) -> forms.Field:
         return forms.MultipleChoiceField(label=label, required=False, choices=choices,
                                          widget=forms.CheckboxSelectMultiple)
     if kind == Question.Type.NUMBER:
-        return forms.DecimalField(label=label, required=False, max_digits=20, decimal_places=6)
+        return forms.DecimalField(label=label, required=False, max_digits=20, decimal_places=6,
+                                  widget=forms.NumberInput(attrs={"step": "any"}))
     if kind == Question.Type.DATE:
         return forms.DateField(label=label, required=False,
                                widget=forms.DateInput(attrs={"type": "date"}))

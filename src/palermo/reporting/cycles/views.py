@@ -296,10 +296,11 @@ def response_section(request: HttpRequest, pk: int, section_pk: int) -> HttpResp
         form = forms.SectionForm(request.POST, request.FILES, questions=questions,
                                  answers=answers)
         if form.is_valid():
+            data = form.section_input()
             try:
                 stored = services.section_save(
                     user=user, response=response, section=section,
-                    token=form.cleaned_data["version"], data=form.section_input())
+                    token=form.cleaned_data["version"], data=data)
             except services.StaleSection as stale:
                 answers = selectors.answers_for(user, response)
                 conflict = _conflict(form, answers)
@@ -312,7 +313,10 @@ def response_section(request: HttpRequest, pk: int, section_pk: int) -> HttpResp
                 form = forms.SectionForm(data, questions=questions, answers=answers)
                 form.is_valid()
             else:
-                return _saved(request, response, section, sections, shown, stored.version)
+                # Files attached or removed, or questions shown or hidden: the page changes.
+                changed = bool(data.uploads or data.removed_files)
+                return _saved(request, response, section, sections, shown, stored.version,
+                              changed=changed)
         elif _is_htmx(request):
             return render(request, "reporting/cycles/_saved.html",
                           {"invalid": True, "version": token})
@@ -330,7 +334,7 @@ def response_section(request: HttpRequest, pk: int, section_pk: int) -> HttpResp
 
 
 def _saved(request: HttpRequest, response: Response, section: Section, sections: list[Section],
-           shown_before: set[int], version: int) -> HttpResponse:
+           shown_before: set[int], version: int, *, changed: bool) -> HttpResponse:
     user: Any = request.user
     shown_now = selectors.shown_questions(
         sections, selectors.answer_values(selectors.answers_for(user, response)))
@@ -338,7 +342,7 @@ def _saved(request: HttpRequest, response: Response, section: Section, sections:
                   kwargs={"pk": response.pk, "section_pk": section.pk})
     if _is_htmx(request):
         page = render(request, "reporting/cycles/_saved.html", {"version": version})
-        if shown_now != shown_before:  # a condition changed: show or hide questions
+        if changed or shown_now != shown_before:
             page["HX-Refresh"] = "true"
         return page
     add_row = request.POST.get("add_row", "")
