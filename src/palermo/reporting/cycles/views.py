@@ -308,9 +308,9 @@ def response_section(request: HttpRequest, pk: int, section_pk: int) -> HttpResp
                 if _is_htmx(request):
                     return render(request, "reporting/cycles/_saved.html",
                                   {"stale": True, "version": token})
-                data = request.POST.copy()
-                data["version"] = str(current)
-                form = forms.SectionForm(data, questions=questions, answers=answers)
+                kept = request.POST.copy()
+                kept["version"] = str(current)
+                form = forms.SectionForm(kept, questions=questions, answers=answers)
                 form.is_valid()
             else:
                 # Files attached or removed, or questions shown or hidden: the page changes.
