@@ -95,6 +95,7 @@ class Draft(VersionedModel):
     translation_status = models.CharField(
         _("translation"), max_length=20, choices=TranslationStatus.choices,
         default=TranslationStatus.NOT_NEEDED)
+    is_demo = models.BooleanField(_("fictional demo request"), default=False, editable=False)
     shared_with = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="request_drafts_shared",
         verbose_name=_("shared with"))

@@ -131,6 +131,7 @@ def _overview(request: HttpRequest, draft: Draft, *, status: int = 200,
                                       .select_related("author")),
         "measures": [steps.measure_label(code) for code in draft.measures],
         **_directory_info(draft, context),
+        "demo_shown": draft.is_demo or getattr(request.user, "is_demo", False),
     }, status=status))
 
 
@@ -262,6 +263,7 @@ def draft_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         "draft": draft, "step": current, "form": form, "formsets": formsets,
         "conflict": conflict, "missing": lacking, "version": draft.version,
         **(_directory_info(draft, context) if step == "parties" else {}),
+        "demo_shown": draft.is_demo or getattr(request.user, "is_demo", False),
         "comments": [c for c in draft.comments.filter(section=step, resolved_at__isnull=True)
                      .select_related("author")],
         **_step_nav(draft, step),

@@ -12,6 +12,7 @@ from palermo.accounts.demo import (
 )
 from palermo.directory.demo import create_directory_demo
 from palermo.reference.models import State
+from palermo.writer.demo import create_writer_demo
 
 
 class Command(BaseCommand):
@@ -48,12 +49,15 @@ class Command(BaseCommand):
             states=states, authorities_per_state=options["authorities"],
             contacts_per_authority=options["contacts"], sections_per_state=options["sections"])
         attached = attach_demo_authorities(states=states)
-        if report.users_created or report.memberships_created or directory.changed or attached:
+        requests = create_writer_demo()
+        if report.users_created or report.memberships_created or directory.changed or attached \
+                or requests:
             self.stdout.write(
                 f"Demo data: {report.users_created} fictional accounts, "
                 f"{report.memberships_created} roles, {directory.authorities} authorities, "
                 f"{directory.contacts} contact persons and {directory.sections} profile "
-                f"sections created; {attached} roles attached to an authority."
+                f"sections created; {attached} roles attached to an authority; "
+                f"{requests} fictional requests created."
             )
         else:
             self.stdout.write("Demo data: already complete; nothing changed.")
