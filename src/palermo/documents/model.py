@@ -12,16 +12,19 @@ import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "dv", "yi"})
 # Letters of right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko, presentation forms).
 _RTL_LETTER = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 
 
+@cache
 def base_language(lang: str) -> str:
     return lang.replace("_", "-").split("-")[0].lower()
 
 
+@cache
 def is_rtl(lang: str) -> bool:
     return base_language(lang) in RTL_LANGUAGES
 
@@ -35,10 +38,13 @@ def paragraph_rtl(text: str, lang: str) -> bool:
     digits are all of the other direction (``dir="auto"``, so that a telephone number, an
     e-mail address or a Latin name inside an Arabic block keeps its order)."""
     rtl_content = has_rtl_letters(text)
-    ltr_content = any(char.isalnum() and not has_rtl_letters(char) for char in text)
     if is_rtl(lang):
-        return rtl_content or not ltr_content
-    return rtl_content and not ltr_content
+        return rtl_content or not _has_ltr_content(text)
+    return rtl_content and not _has_ltr_content(text)
+
+
+def _has_ltr_content(text: str) -> bool:
+    return any(char.isalnum() and not has_rtl_letters(char) for char in text)
 
 
 @dataclass(frozen=True)

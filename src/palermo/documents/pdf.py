@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import PDFResourceType, XPos, YPos
@@ -58,6 +59,7 @@ KEEP = {"\u200c", "\u200d"}  # joiners matter to Arabic shaping; other format ch
 # Scripts that need shaping besides right-to-left ones: Indic, Thai, Lao, Tibetan, Myanmar, Khmer.
 _COMPLEX = re.compile(r"[\u0900-\u0dff\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff]")
 _PLAIN = re.compile(r"[ -~]*")  # printable ASCII, which every text font has
+_WIDE = re.compile("[\u2e80-\U0010ffff]")  # characters an em wide (CJK), for estimates
 
 
 def family_for(lang: str) -> str:
@@ -80,6 +82,11 @@ def _cmap(name: str) -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
     return frozenset(TTFont(FONT_DIR / name, lazy=True).getBestCmap())
+
+
+@cache
+def _chars(name: str) -> frozenset[str]:
+    return frozenset(map(chr, _cmap(name)))
 
 
 @cache
@@ -117,6 +124,9 @@ def document_texts(document: Document) -> Iterator[tuple[str, str]]:
         elif isinstance(block, BulletList):
             texts = list(block.items)
         for item in texts:
+            if isinstance(item, str):
+                yield item, block_lang
+                continue
             for span in spans(item, block_lang):
                 yield span.text, span.lang or block_lang
 
@@ -126,21 +136,19 @@ def families_needed(document: Document, cmaps: dict[str, frozenset[int]]) -> lis
     language's own, and the first that has each character Noto Sans lacks."""
     needed = {"sans", family_for(document.language)}
     sans = cmaps["sans"]
-    seen: set[str] = set()
+    chars: set[str] = set()
     languages: set[str] = set()
     for text, lang in document_texts(document):
         languages.add(lang)
-        if text in seen or _PLAIN.fullmatch(text):
+        chars.update(text)
+    for char in chars:
+        code = ord(char)
+        if code in sans:
             continue
-        seen.add(text)
-        for char in set(text):
-            code = ord(char)
-            if code in sans:
-                continue
-            for family in ("naskh", "sc"):
-                if code in cmaps[family]:
-                    needed.add(family)
-                    break
+        for family in ("naskh", "sc"):
+            if code in cmaps[family]:
+                needed.add(family)
+                break
     needed.update(family_for(lang) for lang in languages)
     return [family for family in FONTS if family in needed]
 
@@ -182,9 +190,16 @@ class _Pdf(FPDF):
         # Most lines of a directory are text that one font prints whole and that needs no
         # shaping: those are measured with the font's widths and written straight into the
         # page (see :meth:`fast_lines`), each distinct string measured and encoded once.
-        self.font_cmaps = {
-            f"{family}{style}": _cmap(FONTS[family][1 if style else 0])
+        self.font_chars = {
+            f"{family}{style}": _chars(FONTS[family][1 if style else 0])
             for family in self.families for style in ("", "B")}
+        self.classified: set[str] = set()  # characters seen by clean()
+        self.replacements: dict[int, str | None] = {ord("\t"): " "}  # for str.translate
+        self.uncovered: set[str] = set()  # characters printed as [U+XXXX]
+        self.fonts_on_page: tuple[int, set[int]] = (0, set())
+        # font → (character → glyph code, for str.translate; the characters in it)
+        self.glyph_codes: dict[int, tuple[dict[int, str], set[str]]] = {}
+        self.text_wrap: str | None = None  # colour operator of grey text, see set_text_color
         self.cleaned: dict[str, tuple[str, frozenset[str]]] = {}
         self.prepared: dict[tuple[str, str, bool], _Prepared] = {}
         self.encoded: dict[tuple[int, str], tuple[float, str]] = {}
@@ -195,26 +210,33 @@ class _Pdf(FPDF):
     # ---- text -------------------------------------------------------------------------
 
     def clean(self, text: str) -> str:
+        """The text with format characters dropped (joiners kept), odd spaces made spaces,
+        and characters that no font has written as [U+XXXX] (and noted as missing). Each
+        character is looked at once per document."""
         if _PLAIN.fullmatch(text):
             return text
-        known = self.cleaned.get(text)
-        if known is None:
-            missing: set[str] = set()
-            out = []
-            for char in text.replace("\r\n", "\n").replace("\t", " "):
+        text = text.replace("\r\n", "\n")
+        present = set(text)
+        new = present - self.classified
+        if new:
+            for char in new:
+                code = ord(char)
                 if char == "\n" or char in KEEP:
-                    out.append(char)
-                elif unicodedata.category(char) in {"Cf", "Cc"}:
                     continue
-                elif ord(char) in self.covered or char.isspace():
-                    out.append(" " if char.isspace() and ord(char) not in self.covered
-                               else char)
+                if unicodedata.category(char) in {"Cf", "Cc"}:
+                    self.replacements[code] = None
+                elif code in self.covered:
+                    continue
+                elif char.isspace():
+                    self.replacements[code] = " "
                 else:
-                    missing.add(char)
-                    out.append(f"[U+{ord(char):04X}]")
-            known = self.cleaned[text] = ("".join(out), frozenset(missing))
-        self.missing.update(known[1])
-        return known[0]
+                    self.replacements[code] = f"[U+{code:04X}]"
+                    self.uncovered.add(char)
+            self.replacements[ord("\t")] = " "
+            self.classified |= new
+        if not present.isdisjoint(self.uncovered):
+            self.missing |= present & self.uncovered
+        return text.translate(self.replacements)
 
     def use(self, lang: str, *, bold: bool = False, size: float = BODY_SIZE,
             text: str = "", rtl: bool | None = None) -> tuple[str, str]:
@@ -246,21 +268,20 @@ class _Pdf(FPDF):
         """Direction, cleaned text and, when one font prints it unshaped, that font."""
         key = (part, lang, bold)
         prepared = self.prepared.get(key)
-        if prepared is None:
-            rtl = paragraph_rtl(part, lang)
-            cleaned = self.clean(part)
-            family = family_for(lang)
-            font_key = f"{family}{'B' if bold else ''}"
-            font = None
-            if not needs_shaping(cleaned, rtl):
-                cmap = self.font_cmaps[font_key]
-                candidate = self.fonts[font_key]
-                if isinstance(candidate, TTFFont) and all(ord(char) in cmap
-                                                          for char in cleaned):
-                    font = candidate
-            prepared = self.prepared[key] = _Prepared(rtl, cleaned, font)
-        else:
-            self.missing.update(self.cleaned.get(part, ("", frozenset()))[1])
+        if prepared is not None:
+            if not self.uncovered.isdisjoint(part):
+                self.clean(part)  # note its missing characters again
+            return prepared
+        rtl = paragraph_rtl(part, lang)
+        cleaned = self.clean(part)
+        family = family_for(lang)
+        font_key = f"{family}{'B' if bold else ''}"
+        font = None
+        if not needs_shaping(cleaned, rtl) and self.font_chars[font_key].issuperset(cleaned):
+            candidate = self.fonts[font_key]
+            if isinstance(candidate, TTFFont):
+                font = candidate
+        prepared = self.prepared[key] = _Prepared(rtl, cleaned, font)
         return prepared
 
     def encode(self, font: TTFFont, text: str) -> tuple[float, str]:
@@ -269,9 +290,14 @@ class _Pdf(FPDF):
         key = (font.i, text)
         known = self.encoded.get(key)
         if known is None:
-            widths, pick = font.cw, font.subset.pick
-            units = sum(widths[ord(char)] for char in text)
-            codes = "".join(chr(pick(ord(char)) or 0) for char in text)
+            table, known_chars = self.glyph_codes.setdefault(font.i, ({}, set()))
+            new = set(text).difference(known_chars)
+            if new:
+                for char in new:
+                    table[ord(char)] = chr(font.subset.pick(ord(char)) or 0)
+                known_chars |= new
+            units = sum(map(font.cw.__getitem__, map(ord, text)))
+            codes = text.translate(table)
             known = self.encoded[key] = (units, font.escape_text(codes))
         return known
 
@@ -308,7 +334,7 @@ class _Pdf(FPDF):
     def write_line(self, font: TTFFont, text: str, units: float, *, left: float, width: float,
                    h: float, size: float, align: str) -> None:
         """One line of unshaped text, as ``cell`` would print it, without its overheads."""
-        if self.will_page_break(h):
+        if self.y + h > self.page_break_trigger and not self.in_footer and self.auto_page_break:
             self._perform_page_break()
         if text:
             k = self.k
@@ -318,11 +344,21 @@ class _Pdf(FPDF):
             codes = self.encode(font, text)[1]
             out = (f"BT /F{font.i} {size:.2f} Tf {(left + dx) * k:.2f} {baseline * k:.2f} Td "
                    f"({codes}) Tj ET")
-            color = self.text_color
-            if color is not None and color != self.fill_color:
-                out = f"q {color.serialize().lower()} {out} Q"
-            self._out(out)
-            self._resource_catalog.add(PDFResourceType.FONT, font.i, self.page)
+            if self.text_wrap is not None:
+                out = f"q {self.text_wrap} {out} Q"
+            # What FPDF._out does, without its checks (a page is open: this is a page's body).
+            contents = self.pages[self.page].contents
+            if isinstance(contents, bytearray):
+                contents.extend(out.encode("latin-1"))
+                contents.append(0x0A)
+            else:
+                self._out(out)
+            page, fonts = self.fonts_on_page
+            if page != self.page:
+                self.fonts_on_page = page, fonts = self.page, set()
+            if font.i not in fonts:
+                fonts.add(font.i)
+                self._resource_catalog.add(PDFResourceType.FONT, font.i, self.page)
             # The page's font is now this one: fpdf2 sets its own again before its next text.
             self.current_font_is_set_on_page = False
             if size > font.biggest_size_pt:
@@ -330,6 +366,12 @@ class _Pdf(FPDF):
         self._lasth = h
         self.x = self.l_margin
         self.y += h
+
+    def set_text_color(self, r: Any, g: Any = -1, b: Any = -1) -> None:
+        super().set_text_color(r, g, b)
+        color = self.text_color
+        self.text_wrap = (None if color is None or color == self.fill_color
+                          else color.serialize().lower())
 
     def block(self, text: str, lang: str, *, x: float | None = None, w: float | None = None,
               bold: bool = False, size: float = BODY_SIZE, line: float = LINE,
@@ -417,12 +459,15 @@ class _Pdf(FPDF):
         assert isinstance(font, TTFFont)
         widths = font.cw
         font_size = size / self.k
+        column = max(width - 2 * self.c_margin, 1)
         lines = 0
         for part in self.clean(text).split("\n"):
-            wide = sum(1 for char in part if ord(char) >= 0x2E80)
-            narrow = sum(widths[ord(char)] for char in part if ord(char) < 0x2E80)
-            length = narrow * size * 0.001 / self.k + wide * font_size
-            lines += max(1, math.ceil(length * 1.12 / max(width - 2 * self.c_margin, 1)))
+            wide = _WIDE.findall(part)
+            if wide:
+                part = _WIDE.sub("", part)
+            narrow = sum(map(widths.__getitem__, map(ord, part)))
+            length = narrow * size * 0.001 / self.k + len(wide) * font_size
+            lines += max(1, math.ceil(length * 1.12 / column))
         known = self.estimates[key] = lines * font_size * line
         return known
 
@@ -560,9 +605,11 @@ class _Pdf(FPDF):
             self.room(min(self.estimate(text, item_lang, w=self.epw - indent), 20))
             top = self.y
             bullet_x = self.l_margin + (self.epw - indent + 2 if rtl else 1)
-            self.use("en", text="•", rtl=False)
-            self.set_xy(bullet_x, top)
-            self.cell(indent - 2, self.font_size * LINE, "•")
+            bullet = self.fonts["sans"]
+            assert isinstance(bullet, TTFFont)
+            self.write_line(bullet, "•", self.encode(bullet, "•")[0], left=bullet_x,
+                            width=indent - 2, h=BODY_SIZE / self.k * LINE, size=BODY_SIZE,
+                            align="L")
             self.set_y(top)
             self.block(text, item_lang, x=self.l_margin + (0 if rtl else indent),
                        w=self.epw - indent, align="R" if rtl else "L")
