@@ -10,13 +10,14 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from palermo.accounts.models import Membership, User
 from palermo.reporting.cycles import selectors, services
 from palermo.reporting.cycles.tasks import send_cycle_reminders
 from palermo.reporting.models import Cycle, CycleReminderLog, QuestionnaireVersion, Response
-from tests.personas import make_person
+from tests.personas import client_for, make_person
 
 from .cycles_world import *  # noqa: F403 - the world's fixtures
 from .cycles_world import open_cycle
@@ -46,7 +47,7 @@ def mails_to(address: str) -> list[Any]:
 
 def test_each_focal_point_gets_one_reminder_in_their_own_language(
         due_cycle: Cycle, focal_point_a: User, arabic_focal_point_a: User,
-        focal_point_b: User) -> None:
+        focal_point_b: User, secretariat: User) -> None:
     counts = services.reminders_send_due()
     assert counts == {"sent": 3, "failed": 0, "claimed_elsewhere": 0}
     arabic = mails_to(arabic_focal_point_a.email)
@@ -60,6 +61,9 @@ def test_each_focal_point_gets_one_reminder_in_their_own_language(
     assert log.kind == CycleReminderLog.Kind.BEFORE
     assert sorted(log.recipients) == sorted([focal_point_a.email, arabic_focal_point_a.email])
     assert log.sent_at is not None
+    page = client_for(secretariat).get(
+        reverse("reporting:cycle_detail", kwargs={"pk": due_cycle.pk})).content.decode()
+    assert page.count("Before the deadline: <time") == 2
 
 
 def test_reminders_are_sent_once_when_the_task_runs_twice(

@@ -41,7 +41,7 @@ STATUSES = [status for status, _label in Response.Status.choices]
 def version_sections(version: QuestionnaireVersion) -> list[Section]:
     """The version's sections with their questions and everything a page shows of them."""
     questions = (Question.objects.select_related("depends_on")
-                 .prefetch_related("choices", "columns", "citations__article",
+                 .prefetch_related("choices", "columns", "citations__article__instrument",
                                    "citations__paragraph")
                  .order_by("position", "pk"))
     return list(version.sections.prefetch_related(Prefetch("questions", queryset=questions))
@@ -195,7 +195,7 @@ class CycleStatus:
         return round(100 * self.submitted / self.total) if self.total else 0
 
 
-def cycle_status(cycle: Cycle, *, group: RegionalGroup | None = None,
+def cycle_status(user: Any, cycle: Cycle, *, group: RegionalGroup | None = None,
                  status: str = "") -> CycleStatus:
     """Each State's response in the cycle, filtered; the counts and rate of the whole cycle
     (or of the regional group when one is chosen)."""
@@ -207,6 +207,11 @@ def cycle_status(cycle: Cycle, *, group: RegionalGroup | None = None,
     everything = list(responses.order_by("state__code"))
     counts = Counter(response.status for response in everything)
     rows = [r for r in everything if not status or r.status == status]
+    reminders: dict[int, list[CycleReminderLog]] = {}
+    for log in access.reminder_logs_visible_to(user).filter(cycle=cycle).order_by("claimed_at"):
+        reminders.setdefault(log.state_id, []).append(log)
+    for response in rows:
+        response.reminders = reminders.get(response.state_id, [])  # type: ignore[attr-defined]
     return CycleStatus(rows=rows, counts={s: counts.get(s, 0) for s in STATUSES},
                        total=len(everything), submitted=counts.get(Response.Status.SUBMITTED, 0))
 

@@ -87,7 +87,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         group, status = filters.cleaned_data["group"], filters.cleaned_data["status"]
     return render(request, "reporting/cycles/cycle_detail.html", {
         "cycle": cycle, "filters": filters,
-        "status": selectors.cycle_status(cycle, group=group, status=status or ""),
+        "status": selectors.cycle_status(user, cycle, group=group, status=status or ""),
         "status_labels": dict(Response.Status.choices), "may_change": may_change(user),
     })
 
