@@ -262,5 +262,5 @@ def test_the_download_reads_a_bounded_number_of_queries(writer_world,
                                                         django_assert_max_num_queries):
     draft = make_draft(writer_world)
     client = client_for(writer_world.author)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(12):
         assert client.get(url(draft, "docx")).status_code == 200

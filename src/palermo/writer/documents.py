@@ -90,6 +90,25 @@ class Frame:
             return texts[0]
         return [Span(texts[0], self.first), "\n", Span(texts[1], self.languages[1])]
 
+    def lines(self, make: Callable[[], str]) -> Text:
+        """Lines of which only some are translated (an authority's name and address, then
+        its State): the same lines once, the others in both languages."""
+        texts = self.each(make)
+        if len(texts) == 1:
+            return texts[0]
+        first, second = (text.split("\n") for text in texts)
+        if len(first) != len(second):
+            return self.label(make)
+        merged: list[str | Span] = []
+        for one, other in zip(first, second, strict=True):
+            if merged:
+                merged.append("\n")
+            if one == other:
+                merged.append(one)
+            else:
+                merged += [Span(one, self.first), "\n", Span(other, self.languages[1])]
+        return merged
+
     def sentences(self, make: Callable[[], str], *, bold: bool = False) -> list[Block]:
         """A formula: one paragraph per language."""
         return [Paragraph(Span(text, lang, bold=bold), lang=lang)
@@ -280,10 +299,10 @@ class _Builder:
         draft, frame = self.draft, self.frame
         rows: list[tuple[Text, Text]] = [
             (frame.label(lambda: _("Requesting authority")),
-             frame.label(lambda: _authority_lines(draft.requesting_authority,
+             frame.lines(lambda: _authority_lines(draft.requesting_authority,
                                                   draft.requesting_state))),
             (frame.label(lambda: _("Requested authority")),
-             frame.label(lambda: _authority_lines(draft.requested_authority,
+             frame.lines(lambda: _authority_lines(draft.requested_authority,
                                                   draft.requested_state))),
             (frame.label(lambda: _("Date")), frame.label(lambda: _date(timezone.localdate()))),
             (frame.label(lambda: _("Reference of the requesting authority")),
@@ -331,15 +350,15 @@ class _Builder:
                 "execute it (%(citation)s). If the requested State cannot comply with this "
                 "requirement, it is asked to inform the requesting State promptly.") % {
                     "citation": format_citation(18, 20)}, bold=True)
-        self.blocks += frame.sentences(lambda: _(
-            "%(authority)s (%(state)s) presents its compliments to the competent authorities of "
-            "%(requested_state)s and requests their assistance in the matter described below.")
-            % {"authority": requester(), "state": draft.requesting_state.name,
-               "requested_state": requested()})
-        if instruments:
-            self.blocks += frame.sentences(lambda: _(
-                "This request is made under the instruments named above, to which both States "
-                "are parties."))
+        self.blocks += frame.sentences(lambda: (
+            _("%(authority)s (%(state)s) presents its compliments to the competent authorities "
+              "of %(requested_state)s and, on the legal basis given above, requests their "
+              "assistance in the matter described below.") if instruments
+            else _("%(authority)s (%(state)s) presents its compliments to the competent "
+                   "authorities of %(requested_state)s and requests their assistance in the "
+                   "matter described below.")) % {
+                "authority": requester(), "state": draft.requesting_state.name,
+                "requested_state": requested()})
 
     def case(self) -> None:
         subject = [(_field("subject_matter"), self.text("subject_matter")),
