@@ -7,6 +7,7 @@ unless a secret key, allowed hosts and a non-SQLite database are given.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -331,3 +332,10 @@ if min(PALERMO_STALE_AFTER_DAYS, PALERMO_REMINDER_EVERY_DAYS,
                      "PALERMO_REMINDERS_BEFORE_ESCALATION must be at least 1.")
 PALERMO_SITE_URL = env_str("PALERMO_SITE_URL") or (
     f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else "http://127.0.0.1:8000")
+# Every link in a mail (invitations, reminders, reviews) starts with it, whoever caused the mail.
+if not re.fullmatch(r"https?://[A-Za-z0-9\[][^/*\s]*(/\S*)?", PALERMO_SITE_URL):
+    raise SystemExit(
+        "Palermo: PALERMO_SITE_URL must be the address people reach Palermo at, such as "
+        f"https://palermo.example.org, not {PALERMO_SITE_URL!r} (in production it defaults to "
+        "https:// and the first of PALERMO_ALLOWED_HOSTS, which must then be a plain host name)."
+    )

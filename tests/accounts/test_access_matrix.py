@@ -129,3 +129,22 @@ def test_only_who_may_see_a_states_people_may_set_their_authority(who, world, st
         assert response.status_code == (302 if may else 404), f"{state}: {name}"
     target.refresh_from_db()
     assert (target.authority == world.authorities[state]) == may
+
+
+@pytest.mark.parametrize("state", ["MEX", "FRA"])
+def test_only_who_may_see_a_states_invitations_may_send_them_again(
+        who, world, state, django_capture_on_commit_callbacks):
+    name, user = who
+    target = world.invitations[state]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(user).post(f"/en/account/invitations/{target.pk}/send-again/")
+    allowed = SEES[name]
+    may = allowed is not None and state in allowed
+    if name == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/en/account/sign-in/")
+    else:
+        assert response.status_code == (302 if may else 404), f"{state}: {name}"
+    target.refresh_from_db()
+    assert (target.mailed_at is not None) == may
+    assert len(mail.outbox) == (1 if may else 0)

@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core import mail
-from django.test import Client
+from django.test import Client, TestCase
 from django.utils import timezone
 
 from palermo.accounts.models import Invitation, Membership, User
@@ -18,11 +19,15 @@ NEW_PASSWORD = "a passphrase of my own 2024"
 
 
 def invite(client: Client, **data: str):
-    return client.post("/en/account/invitations/new/", {"language": "en", **data})
+    """Post the invitation form; the mail it queues on commit is sent (tasks run at once)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post("/en/account/invitations/new/", {"language": "en", **data})
 
 
 def link_in(message) -> str:
-    found = re.search(r"https?://testserver(/\S+)", message.body)
+    """The path of the invitation's link, which starts with the configured address."""
+    found = re.search(re.escape(settings.PALERMO_SITE_URL.rstrip("/")) + r"(/\S+)",
+                      message.body)
     assert found, message.body
     return found[1]
 
@@ -266,14 +271,42 @@ def test_the_secretariat_sees_every_pending_invitation_and_filters_by_state(
     assert "a@example.org" in mine and "b@example.org" not in mine
 
 
-def test_an_unreachable_mail_server_keeps_nothing(focal_point_a, settings):
+def test_an_unreachable_mail_server_leaves_the_invitation_marked_not_sent_until_sent_again(
+        focal_point_a, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
-    response = invite(client_for(focal_point_a), email="x@example.org", role="editor",
-                      state="MEX")
-    assert response.status_code == 200
-    assert "could not be sent" in response.content.decode()
-    assert not Invitation.objects.exists()
+    client = client_for(focal_point_a)
+    response = invite(client, email="x@example.org", role="editor", state="MEX")
+    assert response["Location"] == "/en/account/invitations/"
+    invitation = Invitation.objects.get()
+    assert invitation.mailed_at is None and invitation.mail_error
+    listing = client.get("/en/account/invitations/").content.decode()
+    assert "Not sent: the mail server refused it or did not answer." in listing
+    send_again = f"/en/account/invitations/{invitation.pk}/send-again/"
+    assert f'action="{send_again}"' in listing
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert client.post(send_again)["Location"] == "/en/account/invitations/"
+    invitation.refresh_from_db()
+    assert invitation.mailed_at is not None and invitation.mail_error == ""
+    assert [message.to for message in mail.outbox] == [["x@example.org"]]
+    listing = client.get("/en/account/invitations/").content.decode()
+    assert "Not sent" not in listing and "Sent on" in listing
+    assert f'action="{send_again}"' not in listing
+    accept_as_new_person(link_in(mail.outbox[-1]))
+    assert Membership.objects.filter(user__email="x@example.org", role="editor").exists()
+
+
+def test_a_mailed_invitation_is_not_sent_again(focal_point_a):
+    client = client_for(focal_point_a)
+    invite(client, email="x@example.org", role="editor", state="MEX")
+    invitation = Invitation.objects.get()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(f"/en/account/invitations/{invitation.pk}/send-again/",
+                               follow=True)
+    assert "already mailed" in response.content.decode()
+    assert len(mail.outbox) == 1
 
 
 def test_invitation_pages_run_a_bounded_number_of_queries(

@@ -24,14 +24,16 @@ def in_language(url: str, language: str) -> str:
     return translate_url(url, language)
 
 
-def send_invitation(*, invitation: Invitation, token: str, site_url: str) -> None:
-    """Mail the invitation's link; only this mail ever holds the token."""
+def send_invitation(*, invitation: Invitation, token: str) -> None:
+    """Mail the invitation's link; only this mail ever holds the token. The link starts with
+    the public address of Palermo (``PALERMO_SITE_URL``), whoever sent the invitation from
+    wherever: a mail is read outside the inviter's browser."""
     language = recipient_language(invitation.email, default=invitation.language)
     with translation.override(language):
         path = reverse("accounts:invitation_accept", kwargs={"token": token})
         context = {
             "invitation": invitation,
-            "accept_url": site_url.rstrip("/") + path,
+            "accept_url": settings.PALERMO_SITE_URL.rstrip("/") + path,
             "inviter": invitation.invited_by,
             "days": settings.PALERMO_INVITATION_DAYS,
         }

@@ -133,6 +133,10 @@ class Invitation(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("revoked by"),
     )
+    # The mail is sent by a task after the invitation is saved: until it has gone, neither is
+    # set; a mail that failed leaves its error here until someone sends it again.
+    mailed_at = models.DateTimeField(_("mailed"), null=True, blank=True)
+    mail_error = models.CharField(_("why the mail was not sent"), max_length=500, blank=True)
 
     class Meta:
         constraints = [

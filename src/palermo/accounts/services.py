@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import timedelta
 from types import EllipsisType
@@ -26,6 +27,8 @@ from .selectors import token_hash
 
 if TYPE_CHECKING:
     from palermo.directory.models import Authority
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -166,9 +169,10 @@ def membership_set_authority(*, membership: Membership, authority: Authority | N
 @transaction.atomic
 def invitation_create(
     *, email: str, role: str, state: State | None, language: str, invited_by: User,
-    site_url: str, authority: Authority | None = None,
+    authority: Authority | None = None,
 ) -> Invitation:
-    """Invite a person to a role and mail them the link; nothing is kept if the mail fails.
+    """Invite a person to a role; the link is mailed by a task once the invitation is saved
+    (:func:`invitation_mail`), and the list of invitations shows whether it went.
 
     ``authority``: where the person will work, an authority of ``state`` that the inviter sees.
     """
@@ -189,15 +193,75 @@ def invitation_create(
         ))
     if _holds_role(email=email, role=role, state=state):
         raise ValidationError(_("The account with this address already has this role."))
-    token = secrets.token_urlsafe(32)
     invitation = Invitation(
         email=email, role=role, state=state, authority=authority, language=language,
-        invited_by=invited_by, token_hash=token_hash(token),
+        invited_by=invited_by,
+        # The hash of a token nobody ever receives: the link's token is made when it is mailed.
+        token_hash=token_hash(secrets.token_urlsafe(32)),
         expires_at=now + timedelta(days=settings.PALERMO_INVITATION_DAYS),
     )
     invitation.full_clean()
     invitation.save()
-    mail.send_invitation(invitation=invitation, token=token, site_url=site_url)
+    _queue_mail(invitation)
+    return invitation
+
+
+def _queue_mail(invitation: Invitation) -> None:
+    from .tasks import send_invitation
+
+    pk = invitation.pk
+    transaction.on_commit(lambda: send_invitation.enqueue(pk))
+
+
+def invitation_mail(*, invitation_id: int) -> str:
+    """Mail a pending invitation's link, once: a new token is made, and it and ``mailed_at``
+    are kept only if the mail went. If it did not, the error is kept on the invitation (shown
+    with "send again") and the task ends normally. The link works for the configured days
+    from the mail. Returns what happened: ``sent``, ``failed`` or ``nothing to send``.
+    """
+    try:
+        with transaction.atomic():
+            # The lock makes a second worker wait, then find the mail sent.
+            invitation = (Invitation.objects.select_for_update(of=("self",))
+                          .select_related("state", "authority", "invited_by")
+                          .filter(pk=invitation_id).first())
+            now = timezone.now()
+            if (invitation is None or invitation.mailed_at is not None
+                    or invitation.status_at(now) != Invitation.Status.PENDING):
+                return "nothing to send"
+            token = secrets.token_urlsafe(32)
+            invitation.token_hash = token_hash(token)
+            invitation.mailed_at = now
+            invitation.mail_error = ""
+            invitation.expires_at = now + timedelta(days=settings.PALERMO_INVITATION_DAYS)
+            invitation.save(update_fields=["token_hash", "mailed_at", "mail_error",
+                                           "expires_at", "updated_at"])
+            mail.send_invitation(invitation=invitation, token=token)
+    except OSError as error:  # what SMTP and the network raise
+        logger.warning("The invitation %s could not be mailed: %s", invitation_id, error)
+        reason = f"{type(error).__name__}: {error}"[:500]
+        Invitation.objects.filter(pk=invitation_id).update(mail_error=reason,
+                                                           updated_at=timezone.now())
+        return "failed"
+    return "sent"
+
+
+@transaction.atomic
+def invitation_send_again(*, invitation: Invitation, by: User) -> Invitation:
+    """Queue the mail of a pending invitation whose mail has not gone (it failed, or is late)."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not access.invitations_visible_to(by).filter(pk=invitation.pk).exists():
+        raise PermissionDenied
+    if invitation.status_at(timezone.now()) != Invitation.Status.PENDING:
+        raise ValidationError(_("Only a pending invitation can be sent again."))
+    if invitation.mailed_at is not None:
+        raise ValidationError(_(
+            "This invitation was already mailed. To send a new link, revoke it and invite "
+            "again."
+        ))
+    invitation.mail_error = ""
+    invitation.save(update_fields=["mail_error", "updated_at"])
+    _queue_mail(invitation)
     return invitation
 
 

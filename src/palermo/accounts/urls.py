@@ -17,6 +17,8 @@ urlpatterns = [
     path("invitations/", views.invitation_list, name="invitations"),
     path("invitations/new/", views.invitation_create, name="invitation_create"),
     path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    path("invitations/<int:pk>/send-again/", views.invitation_send_again,
+         name="invitation_send_again"),
     path("invitations/accept/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("memberships/", views.membership_list, name="memberships"),
     path("memberships/<int:pk>/revoke/", views.membership_revoke, name="membership_revoke"),

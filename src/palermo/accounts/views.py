@@ -92,16 +92,13 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"], role=form.cleaned_data["role"],
                 state=form.cleaned_data["state"], language=form.cleaned_data["language"],
                 authority=form.cleaned_data["authority"],
-                invited_by=user, site_url=request.build_absolute_uri("/"),
+                invited_by=user,
             )
         except ValidationError as error:
             form.add_error(None, error)
-        except OSError:
-            # SMTP errors are OSErrors: the transaction rolled back, nothing was kept.
-            form.add_error(None, _("The invitation could not be sent: the mail server did not "
-                                   "answer. Nothing was saved; please try again later."))
         else:
-            messages.success(request, _("Invitation sent to %(email)s.")
+            messages.success(request, _("The invitation to %(email)s is saved and its mail is "
+                                        "on its way; this list shows when it has gone.")
                              % {"email": invitation.email})
             return redirect("accounts:invitations")
     return render(request, "accounts/invitation_form.html", {
@@ -123,6 +120,22 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The invitation to %(email)s is revoked; its link no longer "
                                     "works.") % {"email": invitation.email})
+    return redirect("accounts:invitations")
+
+
+@require_POST
+@login_required
+@second_factor_required
+def invitation_send_again(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _managed_or_404(request)
+    invitation = access.get_invitation_for_user(user, pk)
+    try:
+        services.invitation_send_again(invitation=invitation, by=user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The invitation to %(email)s will be mailed again, with a "
+                                    "new link.") % {"email": invitation.email})
     return redirect("accounts:invitations")
 
 
