@@ -1,0 +1,86 @@
+"""Filters of the analysis pages. Choices come from lists the view has already read, so a
+filter costs no query of its own."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from palermo.reference.models import Instrument, RegionalGroup
+from palermo.reporting.models import PriorityArea, Section
+
+from .selectors import Filters
+
+ALL: list[tuple[str, Any]] = [("", _("All"))]
+
+
+def _int(value: Any) -> int | None:
+    return int(value) if value not in (None, "") else None
+
+
+class FilterForm(forms.Form):
+    group = forms.TypedChoiceField(label=_("Regional group"), required=False, coerce=int,
+                                   empty_value=None)
+    instrument = forms.TypedChoiceField(label=_("Instrument"), required=False, coerce=int,
+                                        empty_value=None)
+    section = forms.TypedChoiceField(label=_("Section"), required=False, coerce=int,
+                                     empty_value=None)
+    start = forms.DateField(label=_("From"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False,
+                          widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, data: Any, *, groups: Sequence[RegionalGroup] = (),
+                 instruments: Sequence[Instrument] | None = None,
+                 sections: Sequence[Section] | None = None, date_label: Any = None) -> None:
+        super().__init__(data)
+        group: Any = self.fields["group"]
+        group.choices = ALL + [(g.pk, g.name) for g in groups]
+        if instruments is None:
+            del self.fields["instrument"]
+        else:
+            instrument: Any = self.fields["instrument"]
+            instrument.choices = ALL + [(i.pk, i.short_name) for i in instruments]
+        if sections is None:
+            del self.fields["section"]
+        else:
+            section: Any = self.fields["section"]
+            section.choices = ALL + [(s.pk, s.localized_title) for s in sections]
+        if date_label is not None:
+            self.fields["start"].help_text = date_label
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end cannot be before the start."))
+        return data
+
+    def filters(self) -> Filters:
+        """The filters chosen, or none where the form is not valid."""
+        if not self.is_valid():
+            return Filters()
+        data = self.cleaned_data
+        return Filters(group=_int(data.get("group")), instrument=_int(data.get("instrument")),
+                       start=data.get("start"), end=data.get("end"),
+                       section=_int(data.get("section")))
+
+
+class NeedsFilterForm(forms.Form):
+    area = forms.ChoiceField(label=_("Priority area"), required=False,
+                             choices=ALL + list(PriorityArea.choices))
+    state = forms.TypedChoiceField(label=_("State"), required=False, coerce=int,
+                                   empty_value=None)
+
+    def __init__(self, data: Any, *, states: Sequence[tuple[int, str]]) -> None:
+        super().__init__(data)
+        state: Any = self.fields["state"]
+        state.choices = ALL + list(states)
+
+    def values(self) -> tuple[str, int | None]:
+        if not self.is_valid():
+            return "", None
+        return self.cleaned_data.get("area") or "", _int(self.cleaned_data.get("state"))

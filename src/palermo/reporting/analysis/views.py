@@ -1,0 +1,215 @@
+"""Pages of the analysis of reporting cycles, and the downloads of its report and answers.
+
+Who sees what is decided in :mod:`.selectors` (``cycle_for_user`` and the scopes): a cycle
+the reader may not see answers 404, as one that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from palermo.reference.models import Instrument, RegionalGroup, State
+from palermo.reporting import access
+from palermo.reporting.models import Question
+from palermo.reporting.texts import language_codes
+
+from . import charts, exports, reports, selectors
+from .forms import FilterForm, NeedsFilterForm
+
+ALL_SECTIONS = "all"
+
+
+def _signed_in(request: HttpRequest) -> Any:
+    user = request.user
+    if not (user.is_authenticated and user.is_active):
+        raise Http404
+    return user
+
+
+def _groups() -> list[RegionalGroup]:
+    return list(RegionalGroup.objects.order_by("position"))
+
+
+def _rate_text(rate: selectors.Rate) -> str:
+    return _("%(submitted)s of %(total)s (%(percent)s %%)") % {
+        "submitted": rate.submitted, "total": rate.total, "percent": rate.percent}
+
+
+def rate_chart(rates: list[selectors.Rate]) -> charts.Chart | None:
+    return charts.bar_chart([charts.BarRow(r.label, r.percent, _rate_text(r)) for r in rates],
+                            maximum=100)
+
+
+def answer_chart(bars: list[selectors.Bar]) -> charts.Chart | None:
+    rows = [charts.BarRow(bar.label, bar.count,
+                          _("%(count)s (%(percent)s %%)") % {"count": bar.count,
+                                                              "percent": bar.percent})
+            for bar in bars]
+    return charts.bar_chart(rows, patterned=True)
+
+
+def stacked_legend() -> list[tuple[str, str]]:
+    labels = selectors.yes_no_partly_labels()
+    return [("solid", labels["yes"]), ("hatch", labels["partly"]), ("dots", labels["no"])]
+
+
+def compliance_chart(questions: list[selectors.ComplianceQuestion]) -> charts.Chart | None:
+    rows = []
+    for item in questions:
+        counts = {bar.code: bar.count for bar in item.bars}
+        segments = [charts.Segment(counts.get(code, 0), pattern, label)
+                    for (pattern, label), code in zip(stacked_legend(), ("yes", "partly", "no"),
+                                                      strict=True)]
+        rows.append((item.question.code, segments,
+                     _("%(count)s answered") % {"count": item.answered}))
+    return charts.stacked_chart(rows, stacked_legend())
+
+
+# Pages -----------------------------------------------------------------------------------------
+
+def overview(request: HttpRequest) -> HttpResponse:
+    """Response rates of the cycles the reader sees: per cycle, regional group, instrument."""
+    user = _signed_in(request)
+    groups = _groups()
+    instruments = list(Instrument.objects.order_by("position"))
+    form = FilterForm(request.GET or None, groups=groups, instruments=instruments,
+                      date_label=_("Cycles opened between these dates."))
+    figures = selectors.overview(user, form.filters(), groups, instruments)
+    return render(request, "reporting/analysis/overview.html", {
+        "form": form, "figures": figures,
+        "cycle_chart": rate_chart(figures.cycles),
+        "group_chart": rate_chart(figures.groups),
+        "instrument_chart": rate_chart(figures.instruments),
+        "is_secretariat": access.is_secretariat(user),
+    })
+
+
+def _section_choice(request: HttpRequest, questions: list[Question]) -> tuple[int | None, str]:
+    """The section to show: the one asked for, all of them, or by default the first."""
+    sections = selectors.sections_of(questions)
+    wanted = request.GET.get("section", "")
+    if wanted == ALL_SECTIONS:
+        return None, ALL_SECTIONS
+    ids = {s.pk for s in sections}
+    if wanted.isdigit() and int(wanted) in ids:
+        return int(wanted), wanted
+    first = sections[0].pk if sections else None
+    return first, str(first or "")
+
+
+def cycle_analysis(request: HttpRequest, pk: int) -> HttpResponse:
+    """The cycle's response rate, and the distribution of the answers to each question."""
+    seen = selectors.cycle_for_user(request.user, pk)
+    cycle, scope = seen.cycle, seen.scope
+    groups = _groups()
+    questions = selectors.version_questions(cycle)
+    sections = selectors.sections_of(questions)
+    form = FilterForm(request.GET or None, groups=groups,
+                      date_label=_("Responses submitted between these dates."))
+    section_id, section_value = _section_choice(request, questions)
+    filters = form.filters()
+    filters = selectors.Filters(group=filters.group, start=filters.start, end=filters.end,
+                                section=section_id)
+    whole, by_group = selectors.cycle_rates(cycle, groups)
+    figures = selectors.distributions(cycle, scope, filters, questions)
+    for section in figures:
+        for item in section.questions:
+            item.chart = answer_chart(item.bars) if item.counted else None
+    return render(request, "reporting/analysis/cycle.html", {
+        "cycle": cycle, "scope": scope, "form": form, "rate": whole, "groups": by_group,
+        "group_chart": rate_chart(by_group), "sections": sections, "figures": figures,
+        "section_value": section_value, "all_sections": ALL_SECTIONS,
+        "languages": _languages(),
+    })
+
+
+def compliance(request: HttpRequest, pk: int) -> HttpResponse:
+    """Per provision cited by a yes/no/partly question: which parties report the measure in
+    place, partly or not."""
+    seen = selectors.cycle_for_user(request.user, pk)
+    cycle, scope = seen.cycle, seen.scope
+    groups = _groups()
+    form = FilterForm(request.GET or None, groups=groups,
+                      date_label=_("Responses submitted between these dates."))
+    provisions = selectors.compliance(cycle, scope, form.filters())
+    charts_by_provision = [(provision, compliance_chart(provision.questions))
+                           for provision in provisions]
+    return render(request, "reporting/analysis/compliance.html", {
+        "cycle": cycle, "scope": scope, "form": form, "provisions": charts_by_provision,
+        "legend": stacked_legend(),
+    })
+
+
+def needs(request: HttpRequest, pk: int) -> HttpResponse:
+    """Difficulties and technical-assistance needs, per priority area and per State."""
+    seen = selectors.cycle_for_user(request.user, pk)
+    cycle, scope = seen.cycle, seen.scope
+    states = State.objects.filter(responses__cycle=cycle,
+                                  responses__status=selectors.SUBMITTED).order_by("name")
+    if scope.named_states is not None:
+        states = states.filter(pk__in=sorted(scope.named_states))
+    form = NeedsFilterForm(request.GET or None,
+                           states=list(states.values_list("pk", "name")))
+    area, state = form.values()
+    found = selectors.needs(cycle, scope, area=area, state=state)
+    return render(request, "reporting/analysis/needs.html", {
+        "cycle": cycle, "scope": scope, "form": form, "needs": found,
+        "area_charts": rate_like_area_chart(found.areas),
+    })
+
+
+def rate_like_area_chart(areas: list[selectors.Area]) -> charts.Chart | None:
+    """How many answers each priority area drew."""
+    return charts.bar_chart([charts.BarRow(area.label, area.answered, str(area.answered))
+                             for area in areas])
+
+
+# Downloads -------------------------------------------------------------------------------------
+
+def _languages() -> list[str]:
+    return language_codes()
+
+
+def _attachment(response: HttpResponseBase, filename: str) -> HttpResponseBase:
+    response["Content-Disposition"] = content_disposition_header(True, filename) or ""
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def report(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
+    """The consolidated analytical report of the cycle in the language asked for. The
+    secretariat chooses its edition: full (confidential answers marked) or for circulation."""
+    seen = selectors.cycle_for_user(request.user, pk)
+    language = request.GET.get("language", "") or (request.LANGUAGE_CODE or "en")
+    if language not in language_codes():
+        raise Http404
+    scope = seen.scope
+    if scope.is_secretariat and request.GET.get("edition") == "circulation":
+        scope = selectors.CIRCULATION
+    built = reports.build(seen.cycle, scope, language, fmt)
+    response = HttpResponse(built.data, content_type=built.content_type)
+    return _attachment(response, built.filename)
+
+
+def answers_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
+    """The raw answers the reader may see, as CSV (streamed) or XLSX."""
+    seen = selectors.cycle_for_user(request.user, pk)
+    name = exports.filename(seen.cycle, fmt)
+    if fmt == "csv":
+        stream = StreamingHttpResponse(exports.csv_lines(seen.cycle, seen.scope),
+                                       content_type="text/csv; charset=utf-8")
+        return _attachment(stream, name)
+    response = HttpResponse(exports.xlsx_bytes(seen.cycle, seen.scope),
+                            content_type=exports.XLSX_TYPE)
+    return _attachment(response, name)
