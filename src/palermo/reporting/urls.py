@@ -29,4 +29,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(version + "<slug:kind>/<int:pk>/move/", views.item_move, name="item_move"),
     # Cycles, responses, answering, clarifications, supplementary information.
     path("", include("palermo.reporting.cycles.urls")),
+    path("", include("palermo.reporting.analysis.urls")),
 ]
