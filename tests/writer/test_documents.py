@@ -264,3 +264,42 @@ def test_the_download_reads_a_bounded_number_of_queries(writer_world,
     client = client_for(writer_world.author)
     with django_assert_max_num_queries(12):
         assert client.get(url(draft, "docx")).status_code == 200
+
+
+KIND_CONTENT = {
+    "extradition": ({"extradition_purpose": "enforcement", "warrant": f"{MARKER} warrant 12/2026",
+                     "persons": [{"name": f"{MARKER} Sought", "role": "person_sought"}]},
+                    [format_citation(16), "For the enforcement of a sentence",
+                     f"{MARKER} warrant 12/2026", "Person sought"],
+                    f"The sentence imposed and what remains to be served "
+                    f"({format_citation(16, 12)})"),
+    "transfer": ({"sentence": f"{MARKER} eight years", "consent": "given"},
+                 [format_citation(17), "The sentenced person consents to the transfer.",
+                  f"{MARKER} eight years"],
+                 f"The part of the sentence that remains to be served ({format_citation(17)})"),
+    "confiscation": ({"property": f"{MARKER} a house in Lyon",
+                      "measure_details": {"13-1-a": {"description": f"{MARKER} confiscate",
+                                                     "link": f"{MARKER} bought with proceeds"}}},
+                     [format_citation(13), format_citation(13, 3, "a"), f"{MARKER} a house in Lyon",
+                      f"{MARKER} bought with proceeds"],
+                     f"The purpose for which the evidence, information or action is sought "
+                     f"({format_citation(18, 15, 'f')})"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", list(KIND_CONTENT))
+def test_each_kind_of_request_cites_its_article_and_lists_its_own_elements(writer_world, kind):
+    content, expected, missing = KIND_CONTENT[kind]
+    draft = services.draft_create(user=writer_world.author, kind=kind, title=f"{MARKER} {kind}",
+                                  requesting_state=writer_world.requesting,
+                                  requested_state=writer_world.requested)
+    fields = {"measures": list(content.get("measure_details", {}))}
+    draft = services.draft_save(draft=draft, user=writer_world.author, version=draft.version,
+                                section="test", fields=fields, content=content)
+    client = client_for(writer_world.author)
+    text = docx_text(download(client, draft, "docx"))
+    for item in expected:
+        assert item in text, item
+    assert f"Missing\n{missing}" in text
+    assert MARKER in pdf_text(download(client, draft, "pdf"))
