@@ -152,8 +152,9 @@ def test_every_type_is_saved_and_a_table_row_is_added_without_javascript(
         {"year": 2024, "summary": "First case"}, {"year": 2025, "summary": "Second case"}]}
 
 
-def test_a_file_is_attached_within_the_size_limit(focal_point_a: User, response_a: Response,
-                                                  settings: Any, tmp_path: Any) -> None:
+def test_a_file_is_attached_within_the_size_limit(
+        focal_point_a: User, focal_point_b: User, response_a: Response, response_b: Response,
+        settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path
     settings.PALERMO_ANSWER_FILE_MAX_BYTES = 100
     client = client_for(focal_point_a)
@@ -167,7 +168,16 @@ def test_a_file_is_attached_within_the_size_limit(focal_point_a: User, response_
         "6-3": SimpleUploadedFile("law.pdf", b"x" * 50, content_type="application/pdf")})
     answer = Answer.objects.get(response=response_a, question_id=pk)
     assert [f.name for f in answer.files.all()] == ["law.pdf"]
-    assert answer.value == [answer.files.get().pk]
+    attached = answer.files.get()
+    assert answer.value == [attached.pk]
+    url = reverse("reporting:answer_file", kwargs={"pk": response_a.pk, "file_pk": attached.pk})
+    assert url in client.get(section_url(response_a, "cases")).content.decode()
+    download = client.get(url)
+    assert b"".join(download.streaming_content) == b"x" * 50
+    assert client_for(focal_point_b).get(url).status_code == 404
+    other = reverse("reporting:answer_file", kwargs={"pk": response_b.pk,
+                                                     "file_pk": attached.pk})
+    assert client_for(focal_point_b).get(other).status_code == 404
 
 
 def test_a_submitted_response_is_read_only_until_reopened(

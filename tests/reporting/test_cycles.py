@@ -124,6 +124,11 @@ def test_the_secretariat_reopens_a_submitted_response_with_a_reason(
     mexico.refresh_from_db()
     assert mexico.status == Response.Status.REOPENED
     assert mexico.history.first().history_change_reason == "Figures of 2024 to be corrected"
+    page = client.get(detail_url(mexico)).content.decode()
+    history = page.split('id="status-history-heading"')[1].split("</section>")[0]
+    assert "<q>Figures of 2024 to be corrected</q>" in history
+    assert (history.index("Not started") < history.index("In progress")
+            < history.index("Submitted") < history.index("Reopened"))
     assert save_section(client, mexico, "cases", {"6-1": "5"}).status_code == 302
     assert answers_of(mexico)["6-1"] == 5
 

@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from palermo.accounts.access import focal_point_state_ids
 from palermo.accounts.guards import may_change
@@ -78,10 +79,10 @@ def cycle_create(*, user: Any, version: QuestionnaireVersion, title: dict[str, s
                   remind_days_after=remind_days_after, created_by=user)
     cycle.full_clean()
     cycle.save()
-    Response.objects.bulk_create([
+    bulk_create_with_history([
         Response(state=state, cycle=cycle, questionnaire_version=version)
         for state in cycle.parties_in_scope().order_by("code")
-    ])
+    ], Response, default_user=user)
     return cycle
 
 

@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern] = [
          name="response_section"),
     path("responses/<int:pk>/questions/<int:question_pk>/history/", views.answer_history,
          name="answer_history"),
+    path("responses/<int:pk>/files/<int:file_pk>/", views.answer_file, name="answer_file"),
     path("responses/<int:pk>/submit/", views.response_submit, name="response_submit"),
     path("responses/<int:pk>/invite/", views.response_invite, name="response_invite"),
     path("responses/<int:pk>/experts/<int:contributor_pk>/remove/",

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from palermo.reference.models import State
 from palermo.reporting import access
 from palermo.reporting.models import (
     Answer,
+    AnswerFile,
     Question,
     QuestionnaireVersion,
     Response,
@@ -180,7 +181,20 @@ def _detail_context(request: HttpRequest, response: Response) -> dict[str, Any]:
         "clarifications": access.clarifications_visible_to(user).filter(response=response)
         .order_by("-created_at"),
         "status_labels": dict(Response.Status.choices),
+        "status_history": _status_history(response),
     }
+
+
+def _status_history(response: Response) -> list[Any]:
+    """The changes of the response's status, oldest first, with the reasons given."""
+    records = list(response.history.select_related("history_user").order_by("history_date"))
+    changes = []
+    previous = None
+    for record in records:
+        if record.status != previous:
+            changes.append(record)
+            previous = record.status
+    return changes
 
 
 def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -350,6 +364,19 @@ def _saved(request: HttpRequest, response: Response, section: Section, sections:
         return HttpResponseRedirect(f"{url}?add_row={add_row}#q{add_row}")
     messages.success(request, _("Saved."))
     return HttpResponseRedirect(url)
+
+
+def answer_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
+    """A file attached to an answer, to those who see the answer."""
+    user: Any = request.user
+    response = access.get_response_for_user(user, pk)
+    try:
+        attached = AnswerFile.objects.get(
+            pk=file_pk, answer__in=access.answers_visible_to(user).filter(response=response))
+    except AnswerFile.DoesNotExist as exc:
+        raise Http404 from exc
+    return FileResponse(attached.file.open("rb"), as_attachment=True, filename=attached.name,
+                        content_type=attached.content_type or "application/octet-stream")
 
 
 def answer_history(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
