@@ -338,3 +338,39 @@ def test_the_schema_codes_are_the_models_and_the_steps(client, db):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert {"/api/v1/requests", "/api/v1/requests/{id}", "/api/v1/requests/{id}/submit",
             "/api/v1/requests/{id}/document.{fmt}"} <= set(paths)
+
+
+@pytest.mark.django_db(transaction=False)
+def test_the_requests_api_keeps_its_contract_on_real_drafts(writer_world):
+    """schemathesis on every operation of /requests with the number of a real draft, as its
+    author and as its reviewer: no server error, every answer as the schema says."""
+    import schemathesis
+    from django.core.wsgi import get_wsgi_application
+    from schemathesis import GenerationMode
+    from schemathesis.core.result import Err
+
+    from tests.api.test_schema_contract import connection_kept_open, run_operation
+
+    author_draft, review_draft = make_draft(writer_world), submitted(writer_world)
+    with connection_kept_open():
+        schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+        operations = []
+        for result in schema.get_all_operations():
+            if isinstance(result, Err):
+                raise result.err()
+            if "/requests" in result.ok().path:
+                operations.append(result.ok())
+        assert len(operations) == 12
+        for user, draft in ((writer_world.author, author_draft),
+                            (writer_world.reviewer, review_draft)):
+            _token, secret = token_create(user=user, name="contract")
+            headers = {"Authorization": f"Bearer {secret}"}
+            for operation in operations:
+                ids = {"id": draft.pk} if "{id}" in operation.path else None
+                examples = 3 if "document" in operation.path else 8
+                more = len(operation.query) + len(operation.body) + ("{fmt}" in operation.path)
+                modes = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE][:1 + bool(more)]
+                for mode in modes:
+                    run_operation(operation.as_strategy(generation_mode=mode,
+                                                         path_parameters=ids),
+                                  {}, headers, examples)

@@ -331,6 +331,8 @@ class Version:
 
 
 _TOKENS = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+# Below this share of words in common, a text reads better struck whole and written anew.
+REWRITTEN = 0.5
 
 
 def word_diff(old: str, new: str) -> list[Segment]:
@@ -348,6 +350,10 @@ def word_diff(old: str, new: str) -> list[Segment]:
             segments.append(Segment(kind, text))
 
     matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    if matcher.ratio() < REWRITTEN:
+        add("removed", before)
+        add("added", after)
+        return segments
     for tag, a1, a2, b1, b2 in matcher.get_opcodes():
         if tag == "equal":
             add("same", before[a1:a2])
