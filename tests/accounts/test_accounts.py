@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from allauth.mfa.models import Authenticator
 from django.core.management import CommandError, call_command
 from django.db.models import F
 from django.test import Client
@@ -207,3 +210,47 @@ def test_the_secretariat_looks_up_invitations_in_the_admin(secretariat, focal_po
     listing = client.get("/en/admin/accounts/invitation/")
     assert "looked.up@example.org" in listing.content.decode()
     assert client.get("/en/admin/accounts/invitation/add/").status_code == 403
+
+
+def test_demo_accounts_that_change_data_have_recovery_codes_shown_on_their_page(
+        reference_data):
+    from tests.personas import totp_code
+
+    call_command("demo_data")
+    client = Client()
+    client.post("/en/account/sign-in/", {
+        "login": "editor.fra@demo.palermo.invalid", "password": "palermo-demo"})
+    client.post("/en/account/2fa/authenticate/",
+                {"code": totp_code("PALERMODEMOFICTIONALSECRETONLY23")})
+    # allauth asks for the password again before it shows the codes.
+    asked = client.get("/en/account/2fa/recovery-codes/")
+    assert asked["Location"].startswith("/en/account/reauthenticate/")
+    page = client.post(asked["Location"], {"password": "palermo-demo"}, follow=True)
+    assert page.redirect_chain[-1][0] == "/en/account/2fa/recovery-codes/"
+    codes = re.findall(r"<li><code>(\w+)</code></li>", page.content.decode())
+    assert len(codes) == 10 and len(set(codes)) == 10
+    # A code works once in place of the app's.
+    again = Client()
+    again.post("/en/account/sign-in/", {
+        "login": "editor.fra@demo.palermo.invalid", "password": "palermo-demo"})
+    response = again.post("/en/account/2fa/authenticate/", {"code": codes[0]})
+    assert response["Location"] == "/en/account/me/"
+    assert not User.objects.get(email="practitioner.nga@demo.palermo.invalid") \
+        .authenticator_set.exists()
+
+
+def test_demo_recovery_codes_are_made_once_and_completed_for_older_demo_data(reference_data):
+    call_command("demo_data")
+    kept = dict(Authenticator.objects.filter(type="recovery_codes")
+                .values_list("user__email", "data"))
+    assert len(kept) == 25  # the secretariat, and three roles that change data in eight States
+    Authenticator.objects.filter(type="recovery_codes",
+                                 user__email="secretariat@demo.palermo.invalid").delete()
+    call_command("demo_data")
+    now = dict(Authenticator.objects.filter(type="recovery_codes")
+               .values_list("user__email", "data"))
+    assert now.keys() == kept.keys()
+    assert {email: data for email, data in now.items()
+            if email != "secretariat@demo.palermo.invalid"} == {
+        email: data for email, data in kept.items()
+        if email != "secretariat@demo.palermo.invalid"}

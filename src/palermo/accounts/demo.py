@@ -28,6 +28,7 @@ from palermo.directory.models import Authority
 from palermo.reference.models import State
 
 from .models import Membership, User
+from .services import second_factor_add_recovery_codes
 
 DEMO_DOMAIN = "demo.palermo.invalid"
 DEMO_PASSWORD = "palermo-demo"  # noqa: S105 - documented fictional demo accounts only
@@ -104,6 +105,10 @@ def create_demo_data(*, scale: int = 1, all_states: bool = False) -> DemoReport:
                 report.users_created += created
                 Membership.objects.create(user=user, state=state, role=role)
                 report.memberships_created += 1
+    # Like real ones, the demo accounts with an authenticator app have recovery codes (also
+    # those made before the demo had them).
+    second_factor_add_recovery_codes(users=User.objects.filter(
+        is_demo=True, authenticator__type=Authenticator.Type.TOTP))
     return report
 
 

@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.utils import encrypt
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -85,6 +87,21 @@ def second_factor_set_totp(*, user: User, secret: str) -> Authenticator:
     return Authenticator.objects.create(
         user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(secret)},
     )
+
+
+def second_factor_add_recovery_codes(*, users: QuerySet[User]) -> int:
+    """Give each of these users who has none a set of allauth's recovery codes (single-use
+    codes made from a random seed, shown on allauth's recovery-codes page). People get theirs
+    when they set up their app; this is for the demo accounts and tests. Returns how many sets
+    were made."""
+    has_codes = Authenticator.objects.filter(type=Authenticator.Type.RECOVERY_CODES)
+    missing = users.exclude(pk__in=has_codes.values("user_id")).values_list("pk", flat=True)
+    made = Authenticator.objects.bulk_create([
+        Authenticator(user_id=pk, type=Authenticator.Type.RECOVERY_CODES,
+                      data={"seed": encrypt(RecoveryCodes.generate_seed()), "used_mask": 0})
+        for pk in missing.iterator()
+    ], batch_size=500)
+    return len(made)
 
 
 SECRETARIAT_GROUP = "Secretariat"
