@@ -118,8 +118,12 @@ def script_runs(text: str, lang: str) -> list[tuple[str, str]]:
     another language), the Latin one in the block's language (or English, in an Arabic block).
     Digits, spaces and punctuation stay with the run they are in.
     """
-    rtl_lang = lang if is_rtl(lang) else "ar"
+    if not text:
+        return []
     ltr_lang = "en" if is_rtl(lang) else lang
+    if not has_rtl_letters(text):  # most text: one run
+        return [(text, ltr_lang if any(char.isalpha() for char in text) else lang)]
+    rtl_lang = lang if is_rtl(lang) else "ar"
     runs: list[tuple[str, str]] = []
     current: list[str] = []
     current_rtl: bool | None = None
@@ -340,7 +344,8 @@ class _BodyWriter:
     def write(self, text: Text, lang: str, bold: bool, small: bool) -> str:
         """The runs of a text, as :func:`_write` adds them."""
         out = []
-        for span in spans(text, lang):
+        items = [Span(text, lang)] if isinstance(text, str) and text else spans(text, lang)
+        for span in items:
             for number, line in enumerate(span.text.split("\n")):
                 if number:
                     out.append("<w:r><w:rPr><w:sz w:val=\"17\"/></w:rPr><w:br/></w:r>"
@@ -369,7 +374,9 @@ class _BodyWriter:
         return xml
 
     def cell(self, text: Text, lang: str, width: int, bold: bool) -> str:
-        paragraphs = [self.paragraph(line, lang, bold=bold) for line in _split_lines(text)]
+        lines: list[str] | list[list[Span]] = (
+            text.split("\n") if isinstance(text, str) else _split_lines(text))
+        paragraphs = [self.paragraph(line, lang, bold=bold) for line in lines]
         return (f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/></w:tcPr>'
                 f"{''.join(paragraphs)}</w:tc>")
 
