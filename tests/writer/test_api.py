@@ -27,7 +27,7 @@ class Api:
     """A client that talks JSON with a personal API token (or, with ``session``, a session)."""
 
     def __init__(self, user: User | None, *, session: bool = False) -> None:
-        self.headers: dict[str, str] = {}
+        self.headers: dict[str, Any] = {}
         self.client = client_for(user) if session else Client()
         if user is not None and not session:
             _token, secret = token_create(user=user, name="test")
