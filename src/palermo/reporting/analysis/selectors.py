@@ -614,7 +614,8 @@ class Needs:
     states: list[StateNeeds]
 
 
-def needs(cycle: Cycle, scope: Scope, *, area: str = "", state: int | None = None) -> Needs:
+def needs(cycle: Cycle, scope: Scope, *, area: str = "", state: int | None = None,
+          known_states: dict[int, State] | None = None) -> Needs:
     """Answers to the questions tagged with the priority areas of decision 3/4: per area,
     how many States answered each question (and how, for yes/no/partly and choices); the
     answers themselves per State and per area, where the scope names the State."""
@@ -639,7 +640,11 @@ def needs(cycle: Cycle, scope: Scope, *, area: str = "", state: int | None = Non
     rows = list(named.values_list("question_id", "value", "confidential", "response__state_id")
                 .order_by("response__state__name", "question__section__position",
                           "question__position")) if ids else []
-    states = _states({row[3] for row in rows})
+    ids_named = {row[3] for row in rows}
+    if known_states is not None and ids_named <= set(known_states):
+        states = {pk: known_states[pk] for pk in ids_named}
+    else:
+        states = _states(ids_named)
     by_question: dict[int, list[NamedAnswer]] = defaultdict(list)
     for question_id, value, confidential, state_id in rows:
         by_question[question_id].append(NamedAnswer(

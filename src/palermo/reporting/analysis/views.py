@@ -159,10 +159,11 @@ def needs(request: HttpRequest, pk: int) -> HttpResponse:
                                   responses__status=selectors.SUBMITTED).order_by("name")
     if scope.named_states is not None:
         states = states.filter(pk__in=sorted(scope.named_states))
+    known = {s.pk: s for s in states}
     form = NeedsFilterForm(request.GET or None,
-                           states=list(states.values_list("pk", "name")))
+                           states=[(s.pk, s.name) for s in known.values()])
     area, state = form.values()
-    found = selectors.needs(cycle, scope, area=area, state=state)
+    found = selectors.needs(cycle, scope, area=area, state=state, known_states=known)
     return render(request, "reporting/analysis/needs.html", {
         "cycle": cycle, "scope": scope, "form": form, "needs": found,
         "area_charts": rate_like_area_chart(found.areas),
