@@ -204,6 +204,11 @@ WHITENOISE_MAX_AGE = 31536000 if PRODUCTION else 0
 # served by their own view, which checks who may read them.
 MEDIA_ROOT = Path(os.environ.get("PALERMO_MEDIA", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+# `palermo prune_editions` (daily) deletes printed editions, and their files, finished more
+# than this many days ago.
+PALERMO_EDITION_KEEP_DAYS = env_int("PALERMO_EDITION_KEEP_DAYS", 30)
+if PALERMO_EDITION_KEEP_DAYS < 1:
+    raise SystemExit("Palermo: PALERMO_EDITION_KEEP_DAYS must be at least 1.")
 
 # Background work (Django's tasks API, django-tasks until Django 6): the database backend by
 # default, run by `palermo db_worker`; PALERMO_TASKS_BACKEND names another backend.
