@@ -35,7 +35,14 @@ from .models import Draft, Event, ReviewComment, Status, TranslationStatus
 
 
 class VersionForm(forms.Form):
+    """Each form of the page has its own prefix for its fields' ids (one page, many forms)."""
+
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    id_prefix = "form"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)
 
 
 class CommentForm(VersionForm):
@@ -44,6 +51,10 @@ class CommentForm(VersionForm):
                            widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, draft: Draft, **kwargs: Any) -> None:
+        data = args[0] if args else kwargs.get("data")
+        step = (data.get("section") if data is not None
+                else kwargs.get("initial", {}).get("section", ""))
+        kwargs.setdefault("auto_id", f"comment-{step}-%s")
         super().__init__(*args, **kwargs)
         section: Any = self.fields["section"]
         section.choices = [(step.identifier, step.title)
@@ -51,6 +62,7 @@ class CommentForm(VersionForm):
 
 
 class ReturnForm(VersionForm):
+    id_prefix = "return"
     note = forms.CharField(
         label=gettext_lazy("What must change"), max_length=5000, required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -58,6 +70,7 @@ class ReturnForm(VersionForm):
 
 
 class ApproveForm(VersionForm):
+    id_prefix = "approve"
     translation_status = forms.ChoiceField(label=gettext_lazy("Translation"),
                                            choices=TranslationStatus.choices)
     note = forms.CharField(label=gettext_lazy("Note for the author (optional)"),
@@ -66,6 +79,7 @@ class ApproveForm(VersionForm):
 
 
 class TranslationForm(VersionForm):
+    id_prefix = "translation"
     translation_status = forms.ChoiceField(label=gettext_lazy("Translation"),
                                            choices=TranslationStatus.choices)
 
