@@ -5,6 +5,7 @@ Writes docs/benchmarks-documents.md. Run from the project directory (/work/main)
     .venv/bin/python bench/documents.py                  # about 20,000 authorities, SQLite
     .venv/bin/python bench/documents.py --scale small    # 8 States x 16 authorities
     .venv/bin/python bench/documents.py --skip-edition   # without the printed edition
+    .venv/bin/python bench/documents.py --skip-edition --report var/bench/mine.md
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/palermo_bench \\
         .venv/bin/python bench/documents.py
 
@@ -22,10 +23,11 @@ resident memory of that process alone, from ``os.wait4``):
    ``palermo export_directory --edition full --format json`` and ``--format csv``.
 3. Imports that export into copies of the empty directory with
    :func:`palermo.directory.exchange.importer.import_file` (what ``palermo import_directory``
-   and the import page call), then imports the same file again (nothing may change). A file
-   larger than the importer accepts (20 MB; 100,000 CSV records) is refused whole, as
-   ``palermo import_directory`` shows; it is then imported in parts of whole States that fit,
-   one after the other in one process.
+   and the import page call), with the limits of ``palermo import_directory`` (500 MB by
+   default, one CSV or XLSX record per 200 bytes), then imports the same file again (nothing
+   may change). The whole export is imported as one file when it fits those limits; a file
+   larger is refused whole, as ``palermo import_directory`` shows, and imported in parts of
+   whole States that fit, one after the other in one process.
 4. Writes the whole directory's public edition in English, DOCX and PDF, with
    :func:`palermo.editions.services.edition_build`, the function the background task runs,
    called synchronously; its progress (States written to the PDF) goes to
@@ -35,7 +37,8 @@ The report is rewritten after every step, so a run stopped part-way leaves what 
 (the JSON import comes last, after the edition, so that a run cut short still has the
 edition's figures); ``--report-only`` writes it again from ``var/bench/documents/results.json``
 and the edition's progress file (for an edition still being written). Everything the run
-writes is under ``var/bench/`` apart from the report.
+writes is under ``var/bench/`` apart from the report (``--report`` writes it elsewhere, for a
+run that should not replace the published figures).
 """
 
 from __future__ import annotations
@@ -287,9 +290,14 @@ def rss_mb() -> float:
 
 
 def child_limits() -> dict[str, Any]:
+    """The limits of ``palermo import_directory`` (which the import is measured with), and
+    those of the import page, for the report."""
     from palermo.directory.exchange import formats
 
-    return {"max_bytes": formats.MAX_BYTES, "max_records": formats.MAX_RECORDS}
+    page = formats.page_max_bytes()
+    return {"max_bytes": formats.COMMAND_MAX_BYTES,
+            "max_records": formats.max_records(formats.COMMAND_MAX_BYTES),
+            "page_max_bytes": page, "page_max_records": formats.max_records(page)}
 
 
 def child_counts() -> dict[str, Any]:
@@ -389,15 +397,18 @@ def child_split(source: str, target: str, below: str = "0") -> dict[str, Any]:
 
 
 def child_import(paths: list[str]) -> dict[str, Any]:
-    """Import the files one after the other, as ``palermo import_directory`` does each."""
+    """Import the files one after the other, as ``palermo import_directory`` does each (with
+    its limits)."""
     from palermo.directory.exchange.importer import import_file
+
+    max_bytes = child_limits()["max_bytes"]
 
     parts = []
     started = time.monotonic()
     for path in map(Path, paths):
         began = time.monotonic()
         result = import_file(data=path.read_bytes(), fmt=path.suffix.lstrip("."), user=None,
-                             state=None, reason="bench/documents.py")
+                             state=None, reason="bench/documents.py", max_bytes=max_bytes)
         seconds = time.monotonic() - began
         parts.append({
             "file": path.name, "seconds": seconds, "ok": result.ok, "applied": result.applied,
@@ -561,7 +572,7 @@ class Run:
 
     def save(self) -> None:
         RESULTS.write_text(json.dumps(self.results, indent=1, default=str), encoding="utf-8")
-        write_report(self.results)
+        write_report(self.results, self.args.report)
 
     def step(self, key: str, value: Any) -> None:
         self.results.setdefault("steps", {})[key] = value
@@ -679,7 +690,7 @@ class Run:
         self.results["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         self.results["seconds"] = time.monotonic() - clock
         self.save()
-        log(f"Wrote {REPORT.relative_to(ROOT)} in {self.results['seconds']:.0f} s.")
+        log(f"Wrote {self.args.report} in {self.results['seconds']:.0f} s.")
 
 
 def machine() -> dict[str, str]:
@@ -896,6 +907,21 @@ def memory_total() -> str:
     return "memory not known"
 
 
+def import_limits(results: dict[str, Any]) -> str:
+    """The import limits the run used, as measured by its children (older results: 20 MB)."""
+    limits = next((step["limits"] for step in (results.get("steps", {}).get(f"import_{fmt}")
+                                               for fmt in ("csv", "json"))
+                   if step and "limits" in step), None)
+    if not limits:
+        return "files up to 20 MB and, in CSV and XLSX, 100,000 records"
+    text = (f"files up to {limits['max_bytes'] / 1_000_000:,.0f} MB and, in CSV and XLSX, "
+            f"{limits['max_records']:,} records")
+    if "page_max_bytes" in limits:
+        text += (f" (the import page takes {limits['page_max_bytes'] / 1_000_000:,.0f} MB and "
+                 f"{limits['page_max_records']:,} records, `PALERMO_IMPORT_MAX_BYTES`)")
+    return text
+
+
 def write_report(results: dict[str, Any], path: Path = REPORT) -> None:
     started = dt.datetime.fromisoformat(results["started"])
     m = results["machine"]
@@ -974,12 +1000,14 @@ def write_report(results: dict[str, Any], path: Path = REPORT) -> None:
         "- **Import**: the export, read back into a copy of the empty directory (the same "
         "reference data, no authorities) by `palermo.directory.exchange.importer.import_file` "
         "(what `palermo import_directory` and the import page call: the whole file checked, "
-        "then applied in one transaction, with history records and the search index). The "
-        "importer takes files up to 20 MB and, in CSV and XLSX, 100,000 records; a larger "
-        "export is first offered whole to `palermo import_directory` (which refuses it and "
-        "changes nothing), then cut into parts of whole States below those limits, imported "
-        "one after the other in one process (each part its own transaction, as each "
-        "`palermo import_directory` would be). Cutting is not timed. Then the same file(s) "
+        "then applied in one transaction, with history records and the search index), with "
+        "the limits of `palermo import_directory`: "
+        + import_limits(results)
+        + ". An export within them is imported whole, in one transaction; a larger one is "
+        "first offered whole to `palermo import_directory` (which refuses it and changes "
+        "nothing), then cut into parts of whole States below those limits, imported one "
+        "after the other in one process (each part its own transaction, as each "
+        "`palermo import_directory` would be; cutting is not timed). Then the same file(s) "
         "are imported again: nothing may be created or updated.",
         "- **Edition**: the whole directory's public edition (what an anonymous visitor may "
         "see) in English, ordered with `edition_request` and written with "
@@ -1039,6 +1067,8 @@ def write_report(results: dict[str, Any], path: Path = REPORT) -> None:
         ".venv/bin/python bench/documents.py --restricted-edition  # the restricted one too",
         ".venv/bin/python bench/documents.py --report-only    # this file again, from the "
         "last results",
+        ".venv/bin/python bench/documents.py --skip-edition --report var/bench/mine.md  "
+        "# elsewhere",
         "```",
         "",
         "With `DATABASE_URL` naming a PostgreSQL database whose name contains \"bench\", the "
@@ -1069,7 +1099,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scale", choices=sorted(SCALES), default="full",
                         help="full: about 20,000 authorities in 198 States (the default); "
                         "small: 8 States x 16 authorities")
-    parser.add_argument("--skip-edition", action="store_true",
+    parser.add_argument("--skip-edition", "--skip-editions", action="store_true",
                         help="leave out the printed edition (a quarter of an hour at full "
                         "scale)")
     parser.add_argument("--reimport-all", action="store_true",
@@ -1084,12 +1114,15 @@ def main(argv: list[str] | None = None) -> None:
                         "the results of the last run")
     parser.add_argument("--report-only", action="store_true",
                         help="write the report again from var/bench/documents/results.json")
+    parser.add_argument("--report", type=Path, default=REPORT, metavar="PATH",
+                        help="write the report here instead of docs/benchmarks-documents.md "
+                        "(for a run that should not replace the published figures)")
     args = parser.parse_args(argv)
     if args.report_only:
         if not RESULTS.exists():
             raise SystemExit(f"No results yet: {RESULTS.relative_to(ROOT)}")
-        write_report(json.loads(RESULTS.read_text(encoding="utf-8")))
-        log(f"Wrote {REPORT.relative_to(ROOT)} from {RESULTS.relative_to(ROOT)}.")
+        write_report(json.loads(RESULTS.read_text(encoding="utf-8")), args.report)
+        log(f"Wrote {args.report} from {RESULTS.relative_to(ROOT)}.")
         return
     if args.add_restricted_edition:
         Run(args).add_restricted_edition()

@@ -494,3 +494,113 @@ def test_over_long_text_and_nul_characters_are_refused(world, focal_point_a):
     assert "At most 500 characters; this has 501." in html
     assert "This cell holds a NUL character." in html
     assert not Authority.objects.filter(name_en__startswith="Long").exists()
+
+
+# The rules as the importer checks them in bulk: each field's verdict on a value is taken once
+# and given to every row with that value; the models' own clean() runs on every row.
+
+def test_the_same_wrong_value_is_reported_on_every_row_that_has_it(world, focal_point_a):
+    data = (CSV_HEADER
+            + "authority,MEX,a-1,central,One,UTC,555-1234,email,secret,,,\n"
+            + "authority,MEX,a-2,central,Two,UTC,+525555555555,email,public,,,\n"
+            + "authority,MEX,a-3,central,Three,UTC,555-1234,email,secret,,,\n"
+            + "authority,MEX,a-4,nonsense,Four,UTC,+525555555555,pigeon,public,,,\n").encode()
+    html = upload(client_for(focal_point_a), data, "same.csv").content.decode()
+    assert "6 errors — nothing was changed" in html
+    for row, column in [(2, "phone"), (2, "visibility"), (4, "phone"), (4, "visibility"),
+                        (5, "kind"), (5, "channels")]:
+        assert f"<td>{row}</td><td><code>{column}</code></td>" in html, (row, column)
+    assert html.count("is not a telephone number") == 2
+    assert "<td>3</td><td><code>" not in html
+    assert not Authority.objects.filter(name_en__in=["One", "Two", "Three", "Four"]).exists()
+
+
+def test_office_hours_that_close_before_they_open_are_refused_on_every_row(
+        world, focal_point_a):
+    ref = f"A{world.public_authority.pk}"
+    data = ("record,state,authority_ref,weekday,opens,closes\n"
+            f"office_hours,MEX,{ref},mon,17:00,09:00\n"
+            f"office_hours,MEX,{ref},tue,09:00,17:00\n"
+            f"office_hours,MEX,{ref},wed,17:00,09:00\n"
+            f"office_hours,MEX,{ref},thu,12:00,12:00\n").encode()
+    html = upload(client_for(focal_point_a), data, "hours.csv").content.decode()
+    assert "3 errors — nothing was changed" in html
+    for row in (2, 4, 5):
+        assert f"<td>{row}</td><td><code>closes</code></td>" in html, row
+    assert html.count("The office must close after it opens.") == 3
+
+
+def test_new_entries_get_numbers_never_used_and_a_history_naming_the_import(
+        world, focal_point_a):
+    client = client_for(focal_point_a)
+    data = (CSV_HEADER.replace("\n", ",contact_ref,name,instrument,provision,function\n")
+            + "authority,MEX,n-1,central,New one,UTC,,,public,,,,,,,,\n"
+            + "contact,MEX,n-1,,,,,,public,,,,c-1,Someone,,,\n"
+            + "designation,MEX,n-1,,,,,,,,,,,,untoc,art-18-13,receive_mla\n").encode()
+    assert "3 created" in upload(client, data, "n.csv", reason="first").content.decode()
+    first = Authority.objects.get(name_en="New one")
+    Authority.objects.filter(pk=first.pk).delete()
+    html = upload(client, data, "n.csv", reason="again").content.decode()
+    assert "3 created" in html
+    again = Authority.objects.get(name_en="New one")
+    assert again.pk > first.pk  # a number once given is not given again
+    contact, designation = again.contacts.get(), again.designations.get()
+    for entry in (again, contact, designation):
+        record = entry.history.get()
+        assert (record.history_type, record.history_user, record.history_change_reason) == (
+            "+", focal_point_a, "again")
+    assert again.version == contact.version == 1
+    assert again.created_at == again.updated_at == designation.created_at
+    assert again.exchange_key.ref == "n-1"
+    assert "New one" in client.get("/en/directory/search/?q=new+one").content.decode()
+
+
+def test_the_page_takes_files_up_to_the_configured_size(world, focal_point_a, settings):
+    settings.PALERMO_IMPORT_MAX_BYTES = 20_000  # and so at most 100 CSV records
+    client = client_for(focal_point_a)
+    assert "at most 0.02 MB" in client.get(IMPORT).content.decode()
+    big = (CSV_HEADER + "authority,MEX,big,central,Big,UTC,,,public,,,\n"
+           + "x" * 20_000).encode()
+    assert "The file is larger than 0.02 MB." in upload(client, big, "big.csv").content.decode()
+    rows = "".join(f"authority,MEX,r-{n},central,R {n},UTC,,,public,,,\n" for n in range(101))
+    html = upload(client, (CSV_HEADER + rows).encode(), "many.csv").content.decode()
+    assert "A file may hold at most 100 records." in html
+    assert "<td>102</td>" in html
+    assert not Authority.objects.filter(name_en__startswith="R ").exists()
+    rows = "".join(f"authority,MEX,r-{n},central,R {n},UTC,,,public,,,\n" for n in range(100))
+    assert "100 created" in upload(client, (CSV_HEADER + rows).encode(),
+                                   "many.csv").content.decode()
+
+
+def test_the_command_takes_a_file_larger_than_the_page_does(world, tmp_path, capsys,
+                                                           settings):
+    settings.PALERMO_IMPORT_MAX_BYTES = 1_000
+    rows = "".join(f"authority,MEX,c-{n},central,C {n},UTC,,,public,,,\n" for n in range(40))
+    path = tmp_path / "large.csv"
+    path.write_text(CSV_HEADER + rows, encoding="utf-8")
+    assert path.stat().st_size > 1_000
+    with pytest.raises(CommandError, match="nothing was changed"):
+        call_command("import_directory", str(path), "--max-bytes", "1000")
+    assert "The file is larger than 0.001 MB." in capsys.readouterr().err
+    call_command("import_directory", str(path), "--reason", "whole file")
+    assert "Imported: 40 created" in capsys.readouterr().out
+    assert Authority.objects.filter(name_en__startswith="C ").count() == 40
+
+
+def test_csv_cells_outside_the_record_type_and_blank_lines(world, focal_point_a):
+    header = "record,state,authority_ref,kind,name_en,time_zone,visibility,weekday,opens,closes\n"
+    data = (header
+            + "authority,MEX,b-1,central,Fine,UTC,public,,,\n"
+            + "\n"
+            + "authority,MEX,b-2,central,Stray,UTC,public,mon,,\n"
+            + ",,,,,,,,,\n"
+            + "office_hours,MEX,b-1,,,,,tue,09:00\n"
+            + "office_hours,MEX,b-1,,,,,wed,09:00,17:00,extra\n").encode()
+    html = upload(client_for(focal_point_a), data, "stray.csv").content.decode()
+    assert ("A record of type “authority” has no field “weekday”; leave it empty."
+            in html)
+    assert "<td>3</td><td><code>weekday</code></td>" in html  # the blank line has no number
+    assert "<td>5</td><td><code>closes</code></td>" in html  # a short row: cells left empty
+    assert "This row has more cells than the header." in html
+    assert "<td>6</td>" in html
+    assert "3 errors — nothing was changed" in html

@@ -7,6 +7,7 @@ number, or a JSON path) so that every error can point at its place.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -203,18 +204,28 @@ def _check_columns(record_type: str, row: str, values: dict[str, str],
 def read_csv(data: bytes, most: int = MAX_RECORDS) -> tuple[list[Record], list[ReadError]]:
     if b"\x00" in data[:4096] or data[:2] == b"PK":
         raise FormatError(_("This is not a text (CSV) file."))
+    if not _is_utf8(data):
+        raise FormatError(_("The file is not encoded in UTF-8."))
+    # Read as it is decoded, a line at a time: the whole file as text would take up to four
+    # times its size in memory (Python keeps text with Arabic or Chinese in four bytes a letter).
+    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="\n")
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FormatError(_("The file is not encoded in UTF-8.")) from exc
-    try:
-        return _read_csv_text(text, most)
+        return _read_csv_rows(csv.reader(text), most)
     except csv.Error as exc:  # a cell longer than the csv module takes, a stray quote …
         raise FormatError(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from exc
 
 
-def _read_csv_text(text: str, most: int) -> tuple[list[Record], list[ReadError]]:
-    return _read_csv_rows(csv.reader(io.StringIO(text)), most)
+def _is_utf8(data: bytes, chunk: int = 1 << 20) -> bool:
+    """Whether the whole file is UTF-8, checked a megabyte at a time (nothing kept)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(data), chunk):
+            decoder.decode(view[start:start + chunk])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _read_csv_rows(reader: Iterator[list[str]],
@@ -343,7 +354,9 @@ def read_json(data: bytes) -> tuple[list[Record], list[ReadError]]:
         raise FormatError(_("The JSON file must be an object with a list “states”."))
     records: list[Record] = []
     errors: list[ReadError] = []
-    for s_index, state in enumerate(document["states"]):
+    states = document["states"]
+    for s_index, state in enumerate(states):
+        states[s_index] = None  # each State's part of the document is let go once read
         path = f"states[{s_index}]"
         if not isinstance(state, dict):
             errors.append(ReadError("", path, "", _("Expected an object.")))

@@ -402,6 +402,8 @@ class _Checker:
         self.field_cache: dict[str, dict[Any, list[ValidationError]]] = {}
         self.plans: dict[Any, list[tuple[Any, dict[Any, list[ValidationError]]]]] = {}
         self.last_entry: Any = None
+        # Whether a cell may hold a NUL character (see validate); if not, none is looked for.
+        self.nul_possible = True
 
     def error(self, record: Record, column: str, message: str) -> None:
         self.errors.append(ExchangeError(record.type, record.row, column, message))
@@ -409,22 +411,25 @@ class _Checker:
 
     def parse(self, record: Record) -> tuple[State | None, dict[str, Any]]:
         """The record's values typed by the schema (an empty value where one is wrong)."""
-        schema = RECORD_TYPES[record.type]
         typed: dict[str, Any] = {}
-        for column, raw in record.values.items():
-            if "\x00" in raw:  # databases refuse it in text; it is never meant
-                self.error(record, column, _("This cell holds a NUL character."))
-                record.values[column] = raw.replace("\x00", "")
-        for schema_field in schema.fields:
-            if schema_field.translated:
-                for column in _field_columns(schema_field):
-                    typed[column] = record.values.get(column, "")
+        values = record.values
+        if self.nul_possible:
+            for column, raw in values.items():
+                if "\x00" in raw:  # databases refuse it in text; it is never meant
+                    self.error(record, column, _("This cell holds a NUL character."))
+                    values[column] = raw.replace("\x00", "")
+        for name, kind, required, columns in _parse_plan(record.type):
+            if columns:  # a translated field: its text in each language, as it is
+                for column in columns:
+                    typed[column] = values.get(column, "")
                 continue
-            raw = record.values.get(schema_field.name, "")
-            if schema_field.required and not raw:
-                self.error(record, schema_field.name, _("This field is required."))
-            typed[schema_field.name] = self._typed(record, schema_field.name,
-                                                   schema_field.kind, raw)
+            raw = values.get(name, "")
+            if required and not raw:
+                self.error(record, name, _("This field is required."))
+            if kind == "text":  # most fields: the text as it is ("" when empty)
+                typed[name] = raw
+            else:
+                typed[name] = self._typed(record, name, kind, raw)
         state = self.context.states.get(typed.get("state") or "")
         if typed.get("state") and state is None:
             self.error(record, "state", _("No State or organization has the code “%(code)s”.")
@@ -570,6 +575,13 @@ def _values_plan(record_type: str, skip: frozenset[str],
                  for schema_field in RECORD_TYPES[record_type].fields
                  for column in _field_columns(schema_field)
                  if schema_field.name not in skip and column not in skip)
+
+
+@cache
+def _parse_plan(record_type: str) -> tuple[tuple[str, str, bool, tuple[str, ...]], ...]:
+    """(name, kind, required, columns of a translated field or ()) of each field."""
+    return tuple((f.name, f.kind, f.required, _field_columns(f) if f.translated else ())
+                 for f in RECORD_TYPES[record_type].fields)
 
 
 @cache
@@ -785,10 +797,13 @@ def _check_cycles(checker: _Checker) -> None:
 
 
 def validate(records: list[Record], *, allowed: set[int] | None,
-             read_errors: list[ExchangeError] | None = None) -> tuple[_Checker, _Context]:
+             read_errors: list[ExchangeError] | None = None,
+             nul_possible: bool = True) -> tuple[_Checker, _Context]:
+    """``nul_possible`` False: the file holds no NUL character, so no cell is searched for one."""
     codes = {r.values.get("state", "").strip().upper() for r in records}
     context = _Context(codes)
     checker = _Checker(context, allowed)
+    checker.nul_possible = nul_possible
     for read_error in read_errors or []:
         checker.errors.append(read_error)
         checker.reported.setdefault((read_error.record, read_error.row), set()).add(
@@ -831,7 +846,10 @@ def import_file(*, data: bytes, fmt: str, user: Any, state: State | None, reason
         return ImportResult(errors=[ExchangeError("", "", "", str(exc))])
     allowed = None if state is None else {state.pk}
     with transaction.atomic():
-        checker, context = validate(records, allowed=allowed, read_errors=read_errors)
+        # A NUL character comes as itself in CSV, as \u0000 in JSON; XLSX is compressed.
+        nul_possible = fmt not in ("csv", "json") or b"\x00" in data or b"\\u0000" in data
+        checker, context = validate(records, allowed=allowed, read_errors=read_errors,
+                                    nul_possible=nul_possible)
         result = ImportResult(errors=checker.errors)
         if result.errors:
             return result
@@ -990,10 +1008,11 @@ class _Applier:
         return pairs
 
     def languages(self, through_field: str, model: type[models.Model], owner: str,
-                  pairs: list[tuple[Row, Any]]) -> set[int]:
+                  pairs: list[tuple[Row, Any]], record_type: str) -> set[int]:
         """Set a many-to-many field of many entries at once; the ids whose set changed."""
         through = getattr(model, through_field).through
-        ids = [instance.pk for _, instance in pairs]
+        new = {pk for kind, pk in self.created if kind == record_type}  # none in the table
+        ids = [instance.pk for _, instance in pairs if instance.pk not in new]
         current: dict[int, set[int]] = defaultdict(set)
         pairs_in_db = through.objects.values_list(f"{owner}_id", "language_id")
         for owner_id, language_id in _in_chunks(pairs_in_db, f"{owner}_id", ids):
@@ -1001,7 +1020,7 @@ class _Applier:
         changed = {instance.pk for row, instance in pairs
                    if set(row.languages or []) != current[instance.pk]}
         if changed:
-            changed_ids = sorted(changed)
+            changed_ids = sorted(changed - new)
             for start in range(0, len(changed_ids), CHUNK):
                 through.objects.filter(**{f"{owner}_id__in": changed_ids[start:start + CHUNK]}
                                        ).delete()
@@ -1062,7 +1081,8 @@ class _Applier:
         _insert(AuthorityKey, ("authority_id", "state_id", "ref"), [
             (instance.pk, row.state.pk, row.extra["ref"])
             for row, instance in pairs if instance.pk not in self.context.keyed_authorities])
-        changed = self.languages("accepted_languages", Authority, "authority", pairs)
+        changed = self.languages("accepted_languages", Authority, "authority", pairs,
+                                 "authority")
         self.bump(Authority, changed, pairs, "authority")
         # The search index holds names, languages and designations: refresh what changed.
         self.touched |= {instance.pk for instance in self.written["authority"]} | changed
@@ -1118,7 +1138,8 @@ class _Applier:
         _insert(ContactKey, ("contact_id", "state_id", "ref"), [
             (instance.pk, row.state.pk, row.extra["contact_ref"])
             for row, instance in pairs if instance.pk not in self.context.keyed_contacts])
-        changed = self.languages("languages", ContactPerson, "contactperson", pairs)
+        changed = self.languages("languages", ContactPerson, "contactperson", pairs,
+                                 "contact")
         self.bump(ContactPerson, changed, pairs, "contact")
 
     def sections(self) -> None:
@@ -1130,7 +1151,8 @@ class _Applier:
             "profile_section", ProfileSection, rows, by_key,
             lambda row: (row.state.pk, row.extra["measure"]),
             lambda row: self.new(ProfileSection, row, row.values, state=row.state), True, True)
-        changed = self.languages("languages", ProfileSection, "profilesection", pairs)
+        changed = self.languages("languages", ProfileSection, "profilesection", pairs,
+                                 "profile_section")
         self.bump(ProfileSection, changed, pairs, "profile_section")
         section_ids = {key: s.pk for key, s in by_key.items()}
         section_ids |= {(row.state.pk, row.extra["measure"]): s.pk for row, s in pairs}
