@@ -300,7 +300,7 @@ def test_a_confidential_answer_is_seen_only_by_the_state_and_the_secretariat(
 # Supplementary information --------------------------------------------------------------------
 
 def test_a_focal_point_starts_and_submits_supplementary_information_without_a_cycle(
-        focal_point_a: User, state_a: Any) -> None:
+        focal_point_a: User, state_a: Any, secretariat: User) -> None:
     from .cycles_world import build_version
 
     version = build_version("supplementary-untoc")
@@ -320,6 +320,8 @@ def test_a_focal_point_starts_and_submits_supplementary_information_without_a_cy
     assert submit(client, response).status_code == 302
     response.refresh_from_db()
     assert response.status == Response.Status.SUBMITTED
+    listing = client_for(secretariat).get(reverse("reporting:cycle_list")).content.decode()
+    assert detail_url(response) in listing.split('id="supplementary-heading"')[1]
 
 
 def test_a_focal_point_of_state_b_cannot_start_supplementary_information_for_state_a(

@@ -164,6 +164,13 @@ def supplementary_versions() -> QuerySet[QuestionnaireVersion]:
             .distinct())
 
 
+def supplementary_responses(user: Any) -> QuerySet[Response]:
+    """Supplementary information the user sees, newest first (the secretariat: all)."""
+    return (access.responses_visible_to(user).filter(cycle__isnull=True)
+            .select_related("state", "questionnaire_version__questionnaire")
+            .order_by("-updated_at", "pk"))
+
+
 def latest_supplementary_versions() -> list[QuestionnaireVersion]:
     latest: dict[int, QuestionnaireVersion] = {}
     for version in supplementary_versions():

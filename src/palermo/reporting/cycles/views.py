@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from palermo.accounts.access import focal_point_state_ids
@@ -53,7 +54,9 @@ def _is_htmx(request: HttpRequest) -> bool:
 def cycle_list(request: HttpRequest) -> HttpResponse:
     user = _secretariat(request)
     return render(request, "reporting/cycles/cycle_list.html", {
-        "cycles": selectors.cycle_list(user), "may_create": may_change(user)})
+        "cycles": selectors.cycle_list(user), "may_create": may_change(user),
+        "supplementary": selectors.supplementary_responses(user),
+        "status_labels": dict(Response.Status.choices)})
 
 
 @second_factor_required
@@ -72,8 +75,10 @@ def cycle_new(request: HttpRequest) -> HttpResponse:
             for message in _errors(error):
                 form.add_error(None, message)
         else:
-            messages.success(request, _("The cycle was created for %(count)s States.") % {
-                "count": cycle.responses.count()})
+            count = cycle.responses.count()
+            messages.success(request, ngettext(
+                "The cycle was opened for %(count)s State.",
+                "The cycle was opened for %(count)s States.", count) % {"count": count})
             return HttpResponseRedirect(reverse("reporting:cycle_detail",
                                                 kwargs={"pk": cycle.pk}))
     return render(request, "reporting/cycles/cycle_form.html", {"form": form})
