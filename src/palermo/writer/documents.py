@@ -21,9 +21,10 @@ from functools import partial
 from typing import Any
 
 from django.utils import formats, timezone
+from django.utils.functional import Promise
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from palermo.directory.models import Authority
 from palermo.documents import (
@@ -123,28 +124,30 @@ class Element:
     present: bool
 
 
+# The labels of the fields of the request's tables.
+FIELD_LABELS: dict[str, Promise] = {
+    "subject_matter": gettext_lazy("Subject matter and nature of the proceeding"),
+    "conducting_authority": gettext_lazy("Name and functions of the authority conducting it"),
+    "name": gettext_lazy("Name"),
+    "role": gettext_lazy("Role in the case"),
+    "birth_date": gettext_lazy("Date of birth"),
+    "nationality": gettext_lazy("Nationality"),
+    "location": gettext_lazy("Location"),
+    "details": gettext_lazy("Other details"),
+    "institution": gettext_lazy("Financial institution"),
+    "number": gettext_lazy("Account number"),
+    "holder": gettext_lazy("Account holder"),
+    "period": gettext_lazy("Period concerned"),
+    "description": gettext_lazy("Description"),
+    "contact_name": gettext_lazy("Name"),
+    "contact_function": gettext_lazy("Function"),
+    "contact_phone": gettext_lazy("Telephone"),
+    "contact_email": gettext_lazy("E-mail"),
+}
+
+
 def _field(key: str) -> Callable[[], str]:
-    """The label of a field of the request (one msgid each, for the translators)."""
-    labels: dict[str, Callable[[], str]] = {
-        "subject_matter": lambda: _("Subject matter and nature of the proceeding"),
-        "conducting_authority": lambda: _("Name and functions of the authority conducting it"),
-        "name": lambda: _("Name"),
-        "role": lambda: _("Role in the case"),
-        "birth_date": lambda: _("Date of birth"),
-        "nationality": lambda: _("Nationality"),
-        "location": lambda: _("Location"),
-        "details": lambda: _("Other details"),
-        "institution": lambda: _("Financial institution"),
-        "number": lambda: _("Account number"),
-        "holder": lambda: _("Account holder"),
-        "period": lambda: _("Period concerned"),
-        "description": lambda: _("Description"),
-        "contact_name": lambda: _("Name"),
-        "contact_function": lambda: _("Function"),
-        "contact_phone": lambda: _("Telephone"),
-        "contact_email": lambda: _("E-mail"),
-    }
-    return labels[key]
+    return partial(str, FIELD_LABELS[key])
 
 
 def _date(value: Any) -> str:
