@@ -74,6 +74,7 @@ api = PalermoAPI(
 api.add_router("", reference.router)
 api.add_router("", directory.router)
 api.add_router("", finder.router)
+api.add_router("", "palermo.reporting.analysis.api.router")  # questionnaires, cycles, responses
 api.add_router("", "palermo.writer.api.router")  # the request writer: /requests
 api.add_decorator(conditional, mode="view")
 api.add_decorator(token_scope, mode="view")  # outside conditional: see its docstring
