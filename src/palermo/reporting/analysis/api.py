@@ -52,7 +52,7 @@ def _version_ref(version: QuestionnaireVersion) -> dict[str, Any]:
 def questionnaire_list(request: HttpRequest) -> Any:
     versions = access.questionnaire_versions_visible_to(request.user).order_by("number")
     return [{"code": q.code, "kind": q.kind, "instrument": q.instrument.code, "title": q.title,
-             "versions": [_version_ref(v) for v in q.visible_versions]}  # type: ignore[attr-defined]
+             "versions": [_version_ref(v) for v in q.visible_versions]}
             for q in access.questionnaires_visible_to(request.user)
             .select_related("instrument")
             .prefetch_related(Prefetch("versions", queryset=versions,
