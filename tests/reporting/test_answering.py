@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from palermo.accounts.models import User
 from palermo.reporting.models import Answer, Response, ResponseContributor
@@ -335,3 +336,14 @@ def test_a_focal_point_of_state_b_cannot_start_supplementary_information_for_sta
                                           {"state": state_a.pk, "version": version.pk})
     assert page.status_code == 404
     assert not Response.objects.exists()
+
+
+def test_the_pages_speak_the_language_of_the_url(focal_point_a: User, secretariat: User,
+                                                 response_a: Response) -> None:
+    with translation.override("ar"):
+        section = section_url(response_a, "art-5")
+        cycle = reverse("reporting:cycle_detail", kwargs={"pk": response_a.cycle_id})
+    page = client_for(focal_point_a).get(section).content.decode()
+    assert 'dir="rtl"' in page
+    assert "Is participation criminalized? [ar]" in page
+    assert "First cycle [ar]" in client_for(secretariat).get(cycle).content.decode()
