@@ -80,6 +80,7 @@ def test_the_docx_opens_and_contains_every_element(writer_world):
     for expected in [
         "Request for mutual legal assistance in a criminal matter",
         f"{MARKER} ref",  # the reference of the requesting authority
+        f"Requesting authority ({format_citation(18, 15, 'a')})",
         "Fiscalía Central de Prueba", "Bureau central de test", "Mexico", "France",
         "United Nations Convention against Transnational Organized Crime, art. 18",
         "Suspect or accused person",

@@ -300,8 +300,14 @@ class _Builder:
 
     def letterhead(self, instruments: Sequence[Instrument]) -> None:
         draft, frame = self.draft, self.frame
+        def requesting() -> str:
+            if draft.kind not in ART_18_15:
+                return _("Requesting authority")
+            return _("%(title)s (%(citation)s)") % {"title": _("Requesting authority"),
+                                                   "citation": format_citation(18, 15, "a")}
+
         rows: list[tuple[Text, Text]] = [
-            (frame.label(lambda: _("Requesting authority")),
+            (frame.label(requesting),
              frame.lines(lambda: _authority_lines(draft.requesting_authority,
                                                   draft.requesting_state))),
             (frame.label(lambda: _("Requested authority")),
