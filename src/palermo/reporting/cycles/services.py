@@ -166,6 +166,7 @@ def section_save(*, user: Any, response: Response, section: Section, token: int,
     """Save the answers a section form showed, all at once, if nobody saved the section
     since ``token``. Answers of questions the form did not show (hidden by a condition) are
     kept as they are, and count for nothing while hidden."""
+    response = _locked(response)  # a submission at the same moment waits, or wins
     _require(access.may_edit_response(user, response)
              and section.questionnaire_version_id == response.questionnaire_version_id)
     saved = _claim_section(user=user, response=response, section=section, token=token)
