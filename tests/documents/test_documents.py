@@ -277,3 +277,92 @@ def test_fonts_folder_holds_the_licence_and_readme():
     for name in ["NotoSans-Regular.ttf", "NotoNaskhArabic-Regular.ttf",
                  "NotoSansCJKsc-Regular-subset.otf"]:
         assert (fonts / name).exists() and name in readme
+
+
+# ---- long documents -----------------------------------------------------------------------
+
+
+def directory_like(states: int = 40) -> Document:
+    """Many parts, each with sections and tables, like the printed edition of the directory."""
+    blocks: list = []
+    for number in range(states):
+        blocks.append(Heading(f"State number {number}", 1))
+        for authority in range(3):
+            blocks.append(Heading(f"Authority {number}-{authority}", 2))
+            blocks.append(Paragraph("Central authority · Fictional demo entry", small=True))
+            blocks.append(KeyValueTable([
+                ("Designations", "UNTOC, art. 18(13) — Receives requests for mutual legal "
+                                 "assistance and transmits them to the competent authorities "
+                                 f"of State number {number}\nNotified: 4 December 2026"),
+                ("Street address", f"Calle {number}\n{authority} Ciudad"),
+                ("Telephone", "+52 55 5555 5555"),
+            ]))
+    return Document(title="Directory", language="en", blocks=blocks, toc_title="Contents",
+                    toc_depth=1, footer="Public edition",
+                    edition_label="Edition of 4 December 2026", page_label="Page {page} of {pages}")
+
+
+def test_pdf_table_of_contents_lists_every_part_on_its_page():
+    result = render_pdf(directory_like())
+    pages = pdf_text(result.data)
+    toc_pages = next(n for n, page in enumerate(pages) if "Authority 0-0" in page)
+    listed = [line for page in pages[:toc_pages] for line in page.splitlines()
+              if line.startswith("State number ")]
+    assert [line.rsplit(" ", 1)[0] for line in listed] == [
+        f"State number {n}" for n in range(40)]
+    for line in listed:
+        name, page = line.rsplit(" ", 1)
+        body = pages[int(page) - 1]
+        assert name in body and "Contents" not in body
+    for number, page in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in page
+        assert "Public edition · Edition of 4 December 2026" in page
+    assert result.pages == len(pages)
+
+
+def test_pdf_long_lines_wrap_without_losing_a_word():
+    words = [f"word{n}" for n in range(400)]
+    document = Document(title="Long", language="en", blocks=[
+        Paragraph(" ".join(words)),
+        KeyValueTable([("Key", " ".join(words))]),
+        BulletList([" ".join(words)]),
+    ])
+    text = "\n".join(pdf_text(render_pdf(document).data))
+    found = re.findall(r"word\d+", text)
+    assert found == words * 3
+
+
+def test_pdf_reports_missing_characters_of_repeated_text():
+    line = "Thai ไทย"
+    document = Document(title="Scripts", language="en", blocks=[
+        Paragraph(line), KeyValueTable([(line, line)]), Paragraph(line)])
+    result = render_pdf(document)
+    assert result.missing == {"ไ", "ท", "ย"}
+    text = "\n".join(pdf_text(result.data))
+    assert text.count("Thai [U+0E44][U+0E17][U+0E22]") == 4
+    assert render_pdf(Document(title="Again", language="en",
+                               blocks=[Paragraph(line)])).missing == {"ไ", "ท", "ย"}
+
+
+def test_docx_of_a_long_document_holds_every_part_in_order():
+    document = directory_like()
+    opened = docx.Document(io.BytesIO(render_docx(document)))
+    headings = [p.text for p in opened.paragraphs if p.style.name == "Heading 1"]
+    assert headings == [f"State number {n}" for n in range(40)]
+    texts = [p.text for p in opened.paragraphs]
+    contents = texts[texts.index("Contents") + 1: texts.index("Contents") + 41]
+    assert contents == headings  # the table of contents, until Word fills in the pages
+    assert len(opened.tables) == 120
+    table = opened.tables[-1]
+    assert [cell.text for cell in table.rows[2].cells] == ["Telephone", "+52 55 5555 5555"]
+    assert [p.text for p in table.rows[1].cells[1].paragraphs] == ["Calle 39", "2 Ciudad"]
+    widths = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.iter(qn("w:gridCol"))]
+    assert widths == [2948, 6917]  # 52 mm and 122 mm, as the cells
+
+
+def test_docx_keeps_tabs_and_drops_characters_xml_cannot_hold():
+    document = Document(title="x", language="en", blocks=[
+        Paragraph("Tab\there, bell\x07 & <angle>"), KeyValueTable([("Key\x0b", "a\tb")])])
+    opened = docx.Document(io.BytesIO(render_docx(document)))
+    assert opened.paragraphs[1].text == "Tab\there, bell & <angle>"
+    assert [cell.text for cell in opened.tables[0].rows[0].cells] == ["Key", "a\tb"]

@@ -3,17 +3,20 @@ downloaded as DOCX and PDF by those who may read them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 
 import pytest
+from django.utils import formats, translation
 from django_tasks_db.models import DBTaskResult
 
 from palermo.core.models import Visibility
-from palermo.directory.models import Authority, Measure
+from palermo.directory.models import Authority, Measure, OfficeHours
 from palermo.editions.models import Edition
 from palermo.editions.services import edition_build, edition_request
-from tests.directory.factories import make_authority, make_section
+from palermo.reference.models import Language
+from tests.directory.factories import make_authority, make_contact, make_section
 from tests.editions.readers import docx_text, pdf_text, squeeze
 from tests.personas import client_for
 
@@ -220,3 +223,62 @@ def test_measures_of_the_profile_are_printed(named_world, client):
                               .streaming_content))
     assert "Transfer of sentenced persons" in text and "TRANSFERPROFILE checklist" in text
     assert Authority.objects.count() == 2
+
+
+def test_every_detail_of_an_authority_is_printed(named_world, practitioner_a):
+    authority = named_world.public_authority
+    authority.parent = named_world.restricted_authority
+    authority.urgent_channel = "email"
+    authority.save()
+    designation = authority.designations.get()
+    designation.notified_on = dt.date(2024, 5, 6)
+    designation.save()
+    OfficeHours.objects.create(authority=authority, weekday=2, opens=dt.time(10),
+                               closes=dt.time(12, 30))
+    named_world.public_contact.languages.set(Language.objects.filter(code__in=["fr", "ar"]))
+    edition, _new = edition_request(user=practitioner_a, scope="state", scope_code="MEX",
+                                    language="en", restricted=True)
+    edition = edition_build(str(edition.pk))
+    assert edition.status == Edition.Status.DONE
+    with translation.override("en"):
+        provision = designation.provision
+        hours = [f"{h.get_weekday_display()} {formats.time_format(h.opens, 'TIME_FORMAT')}–"
+                 f"{formats.time_format(h.closes, 'TIME_FORMAT')}"
+                 for h in authority.office_hours.all()]
+        expected = [
+            f"{provision.instrument.short_name}, {provision.localized_citation} — "
+            f"{designation.get_function_display()}", "PUBLICAUTH scope",
+            f"Notified: {formats.date_format(dt.date(2024, 5, 6), 'DATE_FORMAT')}",
+            *hours, "Time zone: America/Mexico_City",
+            ", ".join(language.name for language in authority.accepted_languages.all()),
+            f"{authority.get_urgent_channel_display()}",
+            "At all hours: PUBLICAUTH duty officer",
+            "Speaks: " + ", ".join(language.name for language in
+                                   named_world.public_contact.languages.all()),
+            "PUBLICPERSON position", "publicperson@example.org", "SECRETPERSON person",
+            "SECRETBYPARENT person", "Part of", "SECRETAUTH name",
+            "Central authority", "Fictional demo entry" if authority.is_demo else "Restricted",
+        ]
+    assert len(hours) == 2
+    word_text = docx_text(edition.docx.read())
+    printed = squeeze(pdf_text(edition.pdf.read()))
+    for text in expected:
+        assert text in word_text, text
+        assert squeeze(text) in printed, text
+    assert word_text.index("PUBLICPERSON person") < word_text.index("SECRETPERSON person")
+
+
+def test_reading_an_edition_does_not_grow_with_the_directory(named_world, client, practitioner_a,
+                                                             django_assert_max_num_queries):
+    state = named_world.public_authority.state
+    for number in range(6):
+        extra = make_authority(state, f"EXTRA{number}", Visibility.PUBLIC)
+        make_contact(extra, f"EXTRAPERSON{number}", Visibility.PUBLIC)
+    edition, _new = edition_request(user=practitioner_a, scope="all", scope_code="",
+                                    language="en", restricted=True)
+    with django_assert_max_num_queries(19):
+        edition = edition_build(str(edition.pk))
+    assert edition.status == Edition.Status.DONE
+    word_text = docx_text(edition.docx.read())
+    for number in range(6):
+        assert f"EXTRA{number} name" in word_text and f"EXTRAPERSON{number} person" in word_text
