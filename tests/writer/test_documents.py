@@ -203,9 +203,7 @@ def test_the_drafts_languages_are_the_default(writer_world):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("query", "shown"), [
-    ("language=xx", "xx"), ("language=en&second=klingon", "klingon"),
-    ("language=fr&second=fr", "The second language must differ from the first; choose another "
-                              "one, or none."),
+    ("language=xx", "xx"), ("language=en&second=klingon", "klingon"), ("language=", "French"),
 ])
 def test_a_language_that_cannot_be_printed_is_refused_with_a_message(writer_world, query,
                                                                      shown):
@@ -216,6 +214,15 @@ def test_a_language_that_cannot_be_printed_is_refused_with_a_message(writer_worl
     with override("fr"):  # the message in the user's language
         assert gettext(shown) in response.content.decode()
     assert not Event.objects.filter(draft=draft, action=Event.Action.DOCUMENT).exists()
+
+
+@pytest.mark.django_db
+def test_the_same_language_twice_is_printed_once(writer_world):
+    draft = make_draft(writer_world)
+    response = client_for(writer_world.author).get(url(draft, "docx", "language=fr&second=fr"))
+    assert response["Content-Disposition"].endswith('-fr.docx"')
+    with override("fr"):
+        assert docx_text(response.content).count(gettext("Annex: checklist of the request")) == 1
 
 
 @pytest.mark.django_db

@@ -25,7 +25,8 @@ def _bad_request(message: str) -> HttpResponse:
 @require_GET
 def document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The request in the fixed-text language of ``?language=`` (and ``?second=`` beside it);
-    by default those chosen on the draft. ``?second=`` empty prints one language only."""
+    by default those chosen on the draft. ``?second=`` empty, or the same language, prints one
+    language only; a language the request cannot be printed in is refused with a message."""
     if fmt not in MIMETYPES:
         raise Http404
     draft = access.get_draft_for_user(request.user, pk)
@@ -41,8 +42,7 @@ def document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
                               "printed in; choose one of %(choices)s, or none.")
                             % {"code": second, "choices": choices})
     if second == language:
-        return _bad_request(_("The second language must differ from the first; choose another "
-                              "one, or none."))
+        second = ""  # the same language twice (the draft page's form allows it) is printed once
     filename, mimetype, data = render_request(draft, fmt=fmt, language=language,
                                               second_language=second, user=request.user)
     services.record_document(draft=draft, user=request.user, filename=filename)
