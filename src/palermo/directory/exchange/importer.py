@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from modeltranslation.fields import TranslationFieldDescriptor
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -184,21 +185,35 @@ def _translated(model: type[models.Model]) -> tuple[tuple[str, Any], ...]:
 
 
 def _entry(model: type[models.Model], values: dict[str, Any], **relations: Any) -> Any:
-    attributes = {name: default() if is_callable else default
-                  for name, default, is_callable in _concrete_defaults(model)}
+    fixed, made, related_fields, pk_name = _entry_plan(model)
+    attributes = dict(fixed)
+    for name, make in made:
+        attributes[name] = make()
     attributes.update(values)
     for name, related in relations.items():
         attributes[name] = related
         attributes[f"{name}_id"] = None if related is None else related.pk
-    entry = _Entry(attributes)
+    for name, attname in related_fields:  # a relation not given reads as None, as on a model
+        if name not in attributes and attributes[attname] is None:
+            attributes[name] = None
+    entry = _Entry({})
+    entry.__dict__ = attributes
     for name, descriptor in _translated(model):
-        entry.__dict__[name] = descriptor.__get__(entry, model)
-    entry.pk = attributes[model._meta.pk.attname]
-    for model_field in model._meta.concrete_fields:
-        if model_field.is_relation and model_field.name not in attributes \
-                and attributes[model_field.attname] is None:
-            entry.__dict__[model_field.name] = None
+        attributes[name] = descriptor.__get__(entry, model)
+    entry.pk = attributes[pk_name]
     return entry
+
+
+@cache
+def _entry_plan(model: type[models.Model]) -> tuple[dict[str, Any], tuple[tuple[str, Any], ...],
+                                                    tuple[tuple[str, str], ...], str]:
+    """A new row's fixed defaults, its defaults made anew each time, its relations, its id."""
+    fixed = {name: default for name, default, is_callable in _concrete_defaults(model)
+             if not is_callable}
+    made = tuple((name, default) for name, default, is_callable in _concrete_defaults(model)
+                 if is_callable)
+    related = tuple((f.name, f.attname) for f in model._meta.concrete_fields if f.is_relation)
+    return fixed, made, related, model._meta.pk.attname
 
 
 def _clean(model: type[models.Model], entry: Any, values: dict[str, Any],
@@ -400,7 +415,7 @@ class _Checker:
         # reads them; and each field's verdict on each value seen (see _field_errors).
         self.reported: dict[tuple[str, str], set[tuple[str, str]]] = {}
         self.field_cache: dict[str, dict[Any, list[ValidationError]]] = {}
-        self.plans: dict[Any, list[tuple[Any, dict[Any, list[ValidationError]]]]] = {}
+        self.plans: dict[Any, list[Any]] = {}
         self.last_entry: Any = None
         # Whether a cell may hold a NUL character (see validate); if not, none is looked for.
         self.nul_possible = True
@@ -500,17 +515,20 @@ class _Checker:
             # Django checks the length of a TextField only in forms: check it here too.
             value = getattr(entry, model_field.attname, None)
             if isinstance(value, str) and len(value) > model_field.max_length:
-                self.error(record, (columns or {}).get(model_field.name, model_field.name), _(
-                    "At most %(max)d characters; this has %(length)d.")
-                    % {"max": model_field.max_length, "length": len(value)})
+                self.error(record, (columns or {}).get(model_field.name, model_field.name),
+                           ngettext("At most %(max)d character; this has %(length)d.",
+                                    "At most %(max)d characters; this has %(length)d.",
+                                    model_field.max_length)
+                           % {"max": model_field.max_length, "length": len(value)})
         errors: dict[str, list[ValidationError]] = {}
         attributes = entry.__dict__
-        for model_field, known in self._cleaned(model, tuple(exclude)):
-            raw = attributes[model_field.attname]
-            if model_field.blank and raw in model_field.empty_values:
+        for attname, blank, empty, model_field, known in self._cleaned(model, tuple(exclude)):
+            raw = attributes[attname]
+            if blank and raw in empty:
                 continue
             try:  # the field's verdict on this value, if it was seen before
-                key = (type(raw), tuple(raw) if isinstance(raw, list) else raw)
+                key = (str, raw) if type(raw) is str else (
+                    type(raw), tuple(raw) if isinstance(raw, list) else raw)
                 problems = known.get(key)
             except TypeError:  # a value that cannot be remembered: check it every time
                 key, problems = None, None
@@ -535,14 +553,14 @@ class _Checker:
             for message in messages:
                 self.error(record, column, message)
 
-    def _cleaned(self, model: type[models.Model],
-                 exclude: tuple[str, ...]) -> list[tuple[Any, dict[Any, list[ValidationError]]]]:
-        """The fields full_clean checks, each with its verdicts on the values seen so far."""
+    def _cleaned(self, model: type[models.Model], exclude: tuple[str, ...]) -> list[Any]:
+        """The fields full_clean checks, each with its verdicts on the values seen so far:
+        (attname, blank, empty values, field, verdicts)."""
         plan = self.plans.get((model, exclude))
         if plan is None:
             plan = self.plans[(model, exclude)] = [
-                (model_field, self.field_cache.setdefault(model_field.attname + "@"
-                                                          + model._meta.label, {}))
+                (model_field.attname, model_field.blank, model_field.empty_values, model_field,
+                 self.field_cache.setdefault(f"{model._meta.label}.{model_field.attname}", {}))
                 for model_field in _cleaned_fields(model, exclude)]
         return plan
 
@@ -1098,8 +1116,9 @@ class _Applier:
                     row.values["opens"])
 
         self.upsert("office_hours", OfficeHours, rows, existing, key,
-                    lambda row: self.new(OfficeHours, row, {"authority_id": key(row)[0],
-                                                       **row.values}),
+                    lambda row: self.new(OfficeHours, row, {
+                        "authority_id": self.authority_id(row.state.pk, row.extra["ref"]),
+                        **row.values}),
                     False, False)
 
     def designations(self) -> None:
