@@ -87,7 +87,8 @@ def check_every_operation(world: Any, practitioner_a: Any) -> None:
         if isinstance(result, Err):
             raise result.err()
         operations.append(result.ok())
-    assert len(operations) == 22  # 10 of reference data and the directory, 12 of requests
+    assert len(operations) == 28  # 10 of reference data and the directory, 12 of requests,
+    # 6 of reporting (questionnaires, cycles, responses)
     for cookies, headers in (({}, {}), (insider, {}), ({}, token)):
         for operation in operations:
             has_parameters = bool(len(operation.path_parameters) + len(operation.query))
