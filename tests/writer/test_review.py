@@ -74,10 +74,13 @@ def test_review_journey_comment_return_fix_resubmit_approve(writer_world, mailou
     User.objects.filter(pk=world.author.pk).update(language="es")
     draft = make_draft(world)
     author, reviewer = client_for(world.author), client_for(world.reviewer)
-    assert author.post(f"/en/requests/{draft.pk}/submit/",
-                       {"version": draft.version}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert author.post(f"/en/requests/{draft.pk}/submit/",
+                           {"version": draft.version}).status_code == 302
     draft.refresh_from_db()
     assert draft.status == Status.IN_REVIEW
+    assert [mail.to for mail in mailoutbox] == [[world.reviewer.email]]
+    assert f"/en/requests/{draft.pk}/review/" in mailoutbox[0].body
 
     # The reviewer reads the request section by section, with the completeness list.
     page = reviewer.get(url("review", draft))
