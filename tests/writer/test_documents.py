@@ -311,3 +311,18 @@ def test_each_kind_of_request_cites_its_article_and_lists_its_own_elements(write
         assert item in text, item
     assert f"Missing\n{missing}" in text
     assert MARKER in pdf_text(download(client, draft, "pdf"))
+
+
+@pytest.mark.django_db
+def test_a_request_with_nothing_written_yet_prints_with_everything_missing(writer_world):
+    draft = services.draft_create(user=writer_world.author, kind="mla", title="new",
+                                  requesting_state=writer_world.requesting)
+    client = client_for(writer_world.author)
+    text = docx_text(download(client, draft, "docx"))
+    assert "Missing\nThe requested State" in text
+    assert f"Missing\nA summary of the relevant facts ({format_citation(18, 15, 'c')})" in text
+    assert "Missing\nThe authority of the requested State the request is addressed to" in text
+    # What the directory filled in is there: the authority making the request.
+    assert (f"Present\nThe identity of the authority making the request "
+            f"({format_citation(18, 15, 'a')})") in text
+    assert "Annex: checklist of the request" in pdf_text(download(client, draft, "pdf"))
