@@ -75,6 +75,20 @@ def test_the_author_lists_and_reads_their_drafts(writer_world, django_assert_max
     assert detail["author"]["id"] == writer_world.author.pk
 
 
+def test_a_request_and_its_comments_take_a_bounded_number_of_queries(
+        writer_world, django_assert_max_num_queries):
+    draft = submitted(writer_world)
+    for section in ("case", "persons", "procedure", "contact", "start"):
+        services.review_comment(draft=draft, user=writer_world.reviewer, section=section,
+                                text=f"About {section}")
+    api = Api(writer_world.author)
+    api.get(f"{BASE}/{draft.pk}")
+    with django_assert_max_num_queries(8):
+        assert api.get(f"{BASE}/{draft.pk}").status_code == 200
+    with django_assert_max_num_queries(8):
+        assert len(api.get(f"{BASE}/{draft.pk}/comments").json()) == 5
+
+
 def test_the_list_filters_by_status_and_kind(writer_world):
     submitted(writer_world)
     make_draft(writer_world, title="Still a draft")
