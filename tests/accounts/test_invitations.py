@@ -348,3 +348,11 @@ def test_a_person_signed_in_for_the_first_time_keeps_the_invitation(focal_point_
     assert response["Location"] == link
     client.post(link)
     assert person.memberships.filter(role="editor").exists()
+
+
+@pytest.mark.parametrize(("days", "text"), [(1, "The link works for 1 day, once"),
+                                            (14, "The link works for 14 days, once")])
+def test_the_form_says_how_long_the_link_works(focal_point_a, settings, days, text):
+    settings.PALERMO_INVITATION_DAYS = days
+    form = client_for(focal_point_a).get("/en/account/invitations/new/").content.decode()
+    assert text in " ".join(form.split())

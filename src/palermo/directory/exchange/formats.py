@@ -57,6 +57,11 @@ def too_large(max_bytes: int) -> str:
                     int(size) if size.is_integer() else 2) % {"size": megabytes(max_bytes)}
 
 
+def _at_most_records(most: int) -> str:
+    return ngettext("A file may hold at most %(max)d record.",
+                    "A file may hold at most %(max)d records.", most) % {"max": most}
+
+
 class FormatError(ValueError):
     """The file as a whole cannot be read: wrong type, empty, not encoded as it should be."""
 
@@ -265,8 +270,7 @@ def _read_csv_rows(reader: Iterator[list[str]],
         index += 1
         row = str(index + 2)
         if index >= most:
-            errors.append(ReadError("", row, "", _("A file may hold at most %(max)d records.")
-                                    % {"max": most}))
+            errors.append(ReadError("", row, "", _at_most_records(most)))
             break
         if len(cells) > width:
             errors.append(ReadError("", row, "", _("This row has more cells than the header.")))
@@ -336,8 +340,7 @@ def _read_sheet(sheet: Any, records: list[Record], errors: list[ReadError],
     for index, cells in enumerate(rows):
         row = str(index + 2)
         if len(records) >= most:
-            errors.append(ReadError(sheet.title, row, "", _(
-                "A file may hold at most %(max)d records.") % {"max": most}))
+            errors.append(ReadError(sheet.title, row, "", _at_most_records(most)))
             return
         values = {name: to_cell(cell).strip()
                   for name, cell in zip(header, cells, strict=False) if name}

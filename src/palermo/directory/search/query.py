@@ -308,13 +308,16 @@ def run(user: Any, data: Mapping[str, Any]) -> SearchResult:
     q = clean_query(raw)
     if len(q) > MAX_QUERY_LENGTH:
         q = q[:MAX_QUERY_LENGTH].rstrip()
-        notices.append(_("Your search was long: only its first %(count)d characters were "
-                         "used.") % {"count": MAX_QUERY_LENGTH})
+        notices.append(ngettext(
+            "Your search was long: only its first %(count)d character was used.",
+            "Your search was long: only its first %(count)d characters were used.",
+            MAX_QUERY_LENGTH) % {"count": MAX_QUERY_LENGTH})
     terms = list(dict.fromkeys(normalize(q).split()))
     if len(terms) > MAX_TERMS:
         terms = terms[:MAX_TERMS]
-        notices.append(_("Only the first %(count)d words of your search were used.")
-                       % {"count": MAX_TERMS})
+        notices.append(ngettext("Only the first %(count)d word of your search was used.",
+                                "Only the first %(count)d words of your search were used.",
+                                MAX_TERMS) % {"count": MAX_TERMS})
     codes, labels = _filters(data, notices)
     page = _page(data, notices)
     params = SearchParams(q=q, page=page, **codes)
