@@ -17,6 +17,7 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from palermo.reference.models import Instrument, RegionalGroup, State
@@ -46,17 +47,24 @@ def _rate_text(rate: selectors.Rate) -> str:
         "submitted": rate.submitted, "total": rate.total, "percent": rate.percent}
 
 
-def rate_chart(rates: list[selectors.Rate]) -> charts.Chart | None:
-    return charts.bar_chart([charts.BarRow(r.label, r.percent, _rate_text(r)) for r in rates],
-                            maximum=100)
+def _bars_description() -> str:
+    return _("Each bar is named at its start and carries its figure at its end. The same "
+             "figures are in the table after the chart.")
 
 
-def answer_chart(bars: list[selectors.Bar]) -> charts.Chart | None:
+def rate_chart(rates: list[selectors.Rate], chart_id: str, title: str) -> SafeString:
+    chart = charts.bar_chart([charts.BarRow(r.label, r.percent, _rate_text(r)) for r in rates],
+                             maximum=100)
+    return charts.bar_svg(chart, chart_id, title, _bars_description())
+
+
+def answer_chart(bars: list[selectors.Bar], chart_id: str, title: str,
+                 description: str) -> SafeString:
     rows = [charts.BarRow(bar.label, bar.count,
                           _("%(count)s (%(percent)s %%)") % {"count": bar.count,
                                                               "percent": bar.percent})
             for bar in bars]
-    return charts.bar_chart(rows, patterned=True)
+    return charts.bar_svg(charts.bar_chart(rows, patterned=True), chart_id, title, description)
 
 
 def stacked_legend() -> list[tuple[str, str]]:
@@ -64,7 +72,8 @@ def stacked_legend() -> list[tuple[str, str]]:
     return [("solid", labels["yes"]), ("hatch", labels["partly"]), ("dots", labels["no"])]
 
 
-def compliance_chart(questions: list[selectors.ComplianceQuestion]) -> charts.Chart | None:
+def compliance_chart(questions: list[selectors.ComplianceQuestion], chart_id: str,
+                     citation: str) -> SafeString:
     rows = []
     for item in questions:
         counts = {bar.code: bar.count for bar in item.bars}
@@ -73,7 +82,11 @@ def compliance_chart(questions: list[selectors.ComplianceQuestion]) -> charts.Ch
                                                       strict=True)]
         rows.append((item.question.code, segments,
                      _("%(count)s answered") % {"count": item.answered}))
-    return charts.stacked_chart(rows, stacked_legend())
+    return charts.stacked_svg(
+        charts.stacked_chart(rows, stacked_legend()), chart_id,
+        _("Answers to the questions on %(citation)s") % {"citation": citation},
+        _("One bar per question: solid for yes, hatched for partly, dotted for no, each part "
+          "with its number. The same figures are in the table after the chart."))
 
 
 # Pages -----------------------------------------------------------------------------------------
@@ -88,9 +101,12 @@ def overview(request: HttpRequest) -> HttpResponse:
     figures = selectors.overview(user, form.filters(), groups, instruments)
     return render(request, "reporting/analysis/overview.html", {
         "form": form, "figures": figures,
-        "cycle_chart": rate_chart(figures.cycles),
-        "group_chart": rate_chart(figures.groups),
-        "instrument_chart": rate_chart(figures.instruments),
+        "cycle_chart": rate_chart(figures.cycles, "chart-cycles", _(
+            "Response rate per cycle, in per cent of the States in scope")),
+        "group_chart": rate_chart(figures.groups, "chart-groups", _(
+            "Response rate per regional group, in per cent of the States in scope")),
+        "instrument_chart": rate_chart(figures.instruments, "chart-instruments", _(
+            "Response rate per instrument, in per cent of the States in scope")),
         "is_secretariat": access.is_secretariat(user),
     })
 
@@ -123,12 +139,17 @@ def cycle_analysis(request: HttpRequest, pk: int) -> HttpResponse:
                                 section=section_id)
     whole, by_group = selectors.cycle_rates(cycle, groups)
     figures = selectors.distributions(cycle, scope, filters, questions)
+    description = _bars_description()
     for section in figures:
         for item in section.questions:
-            item.chart = answer_chart(item.bars) if item.counted else None
+            if item.counted:
+                item.chart = answer_chart(item.bars, f"chart-q{item.question.pk}",
+                                          item.question.code, description)
     return render(request, "reporting/analysis/cycle.html", {
         "cycle": cycle, "scope": scope, "form": form, "rate": whole, "groups": by_group,
-        "group_chart": rate_chart(by_group), "sections": sections, "figures": figures,
+        "group_chart": rate_chart(by_group, "chart-groups", _(
+            "Response rate per regional group, in per cent of the States in scope")),
+        "sections": sections, "figures": figures,
         "section_value": section_value, "all_sections": ALL_SECTIONS,
         "languages": _languages(),
     })
@@ -143,8 +164,10 @@ def compliance(request: HttpRequest, pk: int) -> HttpResponse:
     form = FilterForm(request.GET or None, groups=groups,
                       date_label=_("Responses submitted between these dates."))
     provisions = selectors.compliance(cycle, scope, form.filters())
-    charts_by_provision = [(provision, compliance_chart(provision.questions))
-                           for provision in provisions]
+    charts_by_provision = [
+        (provision, compliance_chart(provision.questions, f"provision-{i}-chart",
+                                     provision.citation))
+        for i, provision in enumerate(provisions, 1)]
     return render(request, "reporting/analysis/compliance.html", {
         "cycle": cycle, "scope": scope, "form": form, "provisions": charts_by_provision,
         "legend": stacked_legend(),
@@ -166,14 +189,16 @@ def needs(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.needs(cycle, scope, area=area, state=state, known_states=known)
     return render(request, "reporting/analysis/needs.html", {
         "cycle": cycle, "scope": scope, "form": form, "needs": found,
-        "area_charts": rate_like_area_chart(found.areas),
+        "area_chart": area_chart(found.areas),
     })
 
 
-def rate_like_area_chart(areas: list[selectors.Area]) -> charts.Chart | None:
+def area_chart(areas: list[selectors.Area]) -> SafeString:
     """How many answers each priority area drew."""
-    return charts.bar_chart([charts.BarRow(area.label, area.answered, str(area.answered))
-                             for area in areas])
+    chart = charts.bar_chart([charts.BarRow(area.label, area.answered, str(area.answered))
+                              for area in areas])
+    return charts.bar_svg(chart, "chart-areas", _("Answers counted per priority area"),
+                          _bars_description())
 
 
 # Downloads -------------------------------------------------------------------------------------
