@@ -604,3 +604,15 @@ def test_csv_cells_outside_the_record_type_and_blank_lines(world, focal_point_a)
     assert "This row has more cells than the header." in html
     assert "<td>6</td>" in html
     assert "3 errors — nothing was changed" in html
+
+
+def test_the_cycle_collector_runs_again_after_an_import(world, focal_point_a):
+    import gc
+
+    client = client_for(focal_point_a)
+    good = (CSV_HEADER + "authority,MEX,g-1,central,Good,UTC,,,public,,,\n").encode()
+    bad = (CSV_HEADER + "authority,MEX,g-2,central,Bad,Nowhere/City,,,public,,,\n").encode()
+    assert "1 created" in upload(client, good, "good.csv").content.decode()
+    assert gc.isenabled()
+    assert "nothing was changed" in upload(client, bad, "bad.csv").content.decode()
+    assert gc.isenabled()

@@ -11,9 +11,12 @@ and the reason, and a new version number.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 import zoneinfo
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache, partial
 from operator import itemgetter
@@ -858,6 +861,28 @@ def import_file(*, data: bytes, fmt: str, user: Any, state: State | None, reason
     ``max_bytes`` is the largest file taken (by default the import page's limit,
     PALERMO_IMPORT_MAX_BYTES; ``palermo import_directory`` takes larger ones).
     """
+    with _collector_paused():
+        return _import(data=data, fmt=fmt, user=user, state=state, reason=reason,
+                       dry_run=dry_run, max_bytes=max_bytes)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a file is imported: the import makes millions of
+    small objects that live until it ends, and the collector would go through all of them
+    again and again (a quarter of the time of a large import). Memory is freed as usual
+    meanwhile; only reference cycles wait until the collector runs again."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _import(*, data: bytes, fmt: str, user: Any, state: State | None, reason: str,
+            dry_run: bool, max_bytes: int | None) -> ImportResult:
     try:
         records, read_errors = read(fmt, data, max_bytes=max_bytes)
     except FormatError as exc:
