@@ -171,15 +171,17 @@ def _authority_lines(authority: Authority | None, state: Any) -> str:
     return "\n".join(lines)
 
 
+KIND_TITLES: dict[str, Promise] = {
+    Kind.MLA: gettext_lazy("Request for mutual legal assistance in a criminal matter"),
+    Kind.EXTRADITION: gettext_lazy("Request for extradition"),
+    Kind.TRANSFER: gettext_lazy("Request for the transfer of a sentenced person"),
+    Kind.CONFISCATION: gettext_lazy("Request for international cooperation for purposes of "
+                                    "confiscation"),
+}
+
+
 def _kind_title(kind: str) -> str:
-    titles = {
-        Kind.MLA: lambda: _("Request for mutual legal assistance in a criminal matter"),
-        Kind.EXTRADITION: lambda: _("Request for extradition"),
-        Kind.TRANSFER: lambda: _("Request for the transfer of a sentenced person"),
-        Kind.CONFISCATION: lambda: _("Request for international cooperation for purposes of "
-                                     "confiscation"),
-    }
-    return titles[Kind(kind)]()
+    return str(KIND_TITLES[kind])
 
 
 def _instruments(draft: Draft) -> list[Instrument]:
@@ -211,23 +213,25 @@ def _blank_like(draft: Draft, *, keep: Sequence[str]) -> Draft:
 
 def checklist_elements(draft: Draft, context: steps.CheckContext) -> list[tuple[str, str, bool]]:
     """Every element the request must contain, in the active language: (label, citation,
-    present). The requested State's checklist items are left to :func:`_state_checklist`."""
+    present). The requested State's own checklist is listed apart (``state_checklist``)."""
     lacking = steps.missing(draft, context)
     missing_keys = {(item.step, item.field, item.label) for item in lacking}
+    # The elements of a request of this shape, with and without the choices that add some
+    # (the purpose of an extradition decides whether the sentence is needed), in step order.
+    bare = replace(context, checklist=[])
+    candidates = [*steps.missing(_blank_like(draft, keep=("confidential",
+                                                          "extradition_purpose")), bare),
+                  *steps.missing(_blank_like(draft, keep=("confidential",)), bare),
+                  *lacking]
+    candidates.sort(key=lambda item: steps.STEP_IDS.index(item.step))
     required: list[steps.Missing] = []
     seen: set[tuple[str, str, str]] = set()
-    # The elements of a request of this shape, with and without the choices that add some
-    # (the purpose of an extradition decides whether the sentence is needed).
-    shapes = [_blank_like(draft, keep=("confidential", "extradition_purpose")),
-              _blank_like(draft, keep=("confidential",)), draft]
-    for shape in shapes:
-        for item in steps.missing(shape, replace(context, checklist=[])) + (
-                lacking if shape is draft else []):
-            key = (item.step, item.field, item.label)
-            if item.field == "checklist_confirmed" or key in seen:
-                continue
-            seen.add(key)
-            required.append(item)
+    for item in candidates:
+        key = (item.step, item.field, item.label)
+        if item.field == "checklist_confirmed" or key in seen:
+            continue
+        seen.add(key)
+        required.append(item)
     return [(item.label, item.citation, (item.step, item.field, item.label) not in missing_keys)
             for item in required]
 
