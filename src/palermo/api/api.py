@@ -18,8 +18,9 @@ from .conditional import conditional
 DESCRIPTION = """\
 Reference data (States, instruments, participation), the directory of competent national
 authorities of the States parties to the United Nations Convention against Transnational
-Organized Crime and its Protocols, and the finder: where to send a request, how, in which
-language, and what it must contain.
+Organized Crime and its Protocols, the finder (where to send a request, how, in which
+language, and what it must contain), the request writer's drafts and their documents, and the
+reporting cycles' questionnaires and responses.
 
 **Languages.** Every translated field is an object with the six languages of the United Nations
 as keys (`ar`, `zh-hans`, `en`, `fr`, `ru`, `es`); a language without a text is `null`.
@@ -28,7 +29,10 @@ Messages (errors, what the directory does not know) follow `Accept-Language`.
 **Visibility.** The API answers each request as the pages would answer its sender: anonymous
 requests see public entries only; practitioners, focal points and the secretariat also see
 restricted ones. What may not be seen answers exactly like what does not exist: 404 with
-`{"detail": "Not found."}`. Only GET is offered; no CSRF token is needed.
+`{"detail": "Not found."}`. Reference and directory data are read-only (GET). Requests
+(`/requests`) are also written through the API: a write sent with the session cookie must carry
+the CSRF token (the `csrftoken` cookie's value in an `X-CSRFToken` header); a write with a
+personal API token needs none. Drafts and responses answer 401 to anonymous callers.
 
 **Who is asking.** Either the session cookie of someone signed in on the site, or a personal
 API token: create one on your account's *API tokens* page (`/en/api-tokens/`; it is shown once,

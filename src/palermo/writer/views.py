@@ -44,6 +44,8 @@ def draft_list(request: HttpRequest) -> HttpResponse:
         "drafts": drafts[:200], "query": query, "status": status,
         "statuses": Status.choices,
         "may_write": access.may_write_requests(request.user),
+        "is_reviewer": bool(access.roles_of(request.user).reviewer_states
+                            or access.roles_of(request.user).reviewer_authorities),
     }))
 
 
