@@ -284,6 +284,12 @@ class _Pdf(FPDF):
         prepared = self.prepared[key] = _Prepared(rtl, cleaned, font)
         return prepared
 
+    def forget(self) -> None:
+        """Drop the measured strings (at each part: most are names and addresses printed
+        once), keeping memory to a part's worth; labels are measured again, once a part."""
+        for cache_ in (self.prepared, self.encoded, self.broken, self.estimates):
+            cache_.clear()
+
     def encode(self, font: TTFFont, text: str) -> tuple[float, str]:
         """The text's width in thousandths of the font size, and its glyph codes as a PDF
         string (the glyphs are added to the font's subset)."""
@@ -731,9 +737,11 @@ def render_pdf(document: Document, progress: Callable[[int], None] | None = None
     for block in doc.blocks:
         lang = doc.lang_of(block)
         if isinstance(block, Heading):
-            if block.level == 1 and progress is not None:
-                progress(parts)
-                parts += 1
+            if block.level == 1:
+                pdf.forget()
+                if progress is not None:
+                    progress(parts)
+                    parts += 1
             pdf.heading(block, lang)
         elif isinstance(block, Paragraph):
             pdf.paragraph(block, lang)

@@ -418,6 +418,10 @@ def _body_chunks(doc: Document, styles: dict[str, str], size: int = 1 << 20
     pending: list[str] = []
     length = 0
     for block in doc.blocks:
+        if isinstance(block, Heading) and block.level == 1:
+            # Most runs are names and addresses written once: keep a part's worth.
+            writer.runs.clear()
+            writer.paragraphs.clear()
         xml = writer.block(block, doc.lang_of(block))
         pending.append(xml)
         length += len(xml)
