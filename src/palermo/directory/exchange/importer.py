@@ -763,17 +763,20 @@ def _key(row: Row) -> tuple[Any, ...]:
     return (extra["measure"], values["url"])
 
 
-def _declared(records: list[Record], record_type: str, key: str) -> set[tuple[str, str]]:
-    """(State code, key) of every record of a type, correct or not: a record that refers to
-    one with errors of its own gets no second error for it."""
-    return {(r.values.get("state", "").strip().upper(), r.values.get(key, "").strip())
-            for r in records if r.type == record_type}
+DECLARING = {"authority": "authority_ref", "profile_section": "measure"}
 
 
-def _check_references(checker: _Checker, records: list[Record]) -> None:
+def _declared(record: Record) -> tuple[str, str]:
+    """(State code, key) of an authority or profile section, correct or not: a record that
+    refers to one with errors of its own gets no second error for it."""
+    values = record.values
+    return (values.get("state", "").strip().upper(),
+            values.get(DECLARING[record.type], "").strip())
+
+
+def _check_references(checker: _Checker, in_file: set[tuple[str, str]],
+                      sections: set[tuple[str, str]]) -> None:
     context = checker.context
-    in_file = _declared(records, "authority", "authority_ref")
-    sections = _declared(records, "profile_section", "measure")
 
     def authority_known(row: Row, ref: str) -> bool:
         return (row.state.code, ref) in in_file or \
@@ -830,11 +833,15 @@ def validate(records: list[Record], *, allowed: set[int] | None,
         checker.reported.setdefault((read_error.record, read_error.row), set()).add(
             (read_error.row, read_error.column))
     seen: dict[tuple[Any, ...], str] = {}
+    declared: dict[str, set[tuple[str, str]]] = {name: set() for name in DECLARING}
     for record in records:
         before = len(checker.errors)
         checker.last_entry = None
         state, typed = checker.parse(record)
+        if record.type in DECLARING:
+            declared[record.type].add(_declared(record))
         row = CHECKS[record.type](checker, record, state, typed)
+        record.values = {}  # read: what is kept is typed in the row (memory for large files)
         if row is not None:
             row.entry = checker.last_entry
         if row is None or state is None or len(checker.errors) > before:
@@ -846,7 +853,7 @@ def validate(records: list[Record], *, allowed: set[int] | None,
             continue
         seen[key] = record.row
         checker.rows[record.type].append(row)
-    _check_references(checker, records)
+    _check_references(checker, declared["authority"], declared["profile_section"])
     if not records and not checker.errors:
         checker.errors.append(ExchangeError("", "", "", _("The file holds no records.")))
     return checker, context
