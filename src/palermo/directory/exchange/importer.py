@@ -228,13 +228,19 @@ def _clean(model: type[models.Model], entry: Any, values: dict[str, Any],
         model(**values, **relations).clean()
 
 
+# Verdicts kept per field: enough for the values that repeat (kinds, time zones, hours); a
+# field whose values are all different (names, telephone numbers) stops being remembered.
+VERDICTS_KEPT = 5000
+NO_ERRORS: list[ValidationError] = []  # shared, never changed
+
+
 def _field_errors(model_field: Any, raw: Any, entry: Any) -> list[ValidationError]:
     """``field.clean`` of a value: the errors it raises (none for most)."""
     try:
         model_field.clean(raw, entry)
     except ValidationError as exc:
         return list(exc.error_list)
-    return []
+    return NO_ERRORS
 
 
 @cache
@@ -530,14 +536,14 @@ class _Checker:
             if blank and raw in empty:
                 continue
             try:  # the field's verdict on this value, if it was seen before
-                key = (str, raw) if type(raw) is str else (
+                key = raw if type(raw) is str else (
                     type(raw), tuple(raw) if isinstance(raw, list) else raw)
                 problems = known.get(key)
             except TypeError:  # a value that cannot be remembered: check it every time
                 key, problems = None, None
             if problems is None:
                 problems = _field_errors(model_field, raw, entry)
-                if key is not None:
+                if key is not None and len(known) < VERDICTS_KEPT:
                     known[key] = problems
             if problems:
                 errors[model_field.name] = list(problems)  # clean() may add to it
