@@ -32,8 +32,8 @@ from palermo.api.schemas import ErrorOut, TokenRefusedOut, ValidationErrorOut
 from palermo.directory import access as directory_access
 from palermo.reference.models import Instrument, Language, State
 
-from . import access, notifications, services, steps
-from .models import Draft, Event, ReviewComment
+from . import access, services, steps
+from .models import Draft, ReviewComment
 from .schemas import (
     ApproveIn,
     CommentIn,
@@ -362,7 +362,6 @@ def draft_submit(request: HttpRequest, payload: SubmitIn, id: int = ID) -> Any:
         raise _forbidden(gettext("You may not submit this request.")) from exc
     except services.Incomplete as lacking:
         raise incomplete(lacking) from lacking
-    notifications.queue_latest(submitted, action=Event.Action.SUBMITTED)
     return draft_out(access.get_draft_for_user(user, submitted.pk))
 
 
@@ -442,7 +441,6 @@ def review_return(request: HttpRequest, payload: ReturnIn, id: int = ID) -> Any:
         draft=draft, user=request.user, version=payload.version, note=payload.note))
     if isinstance(result, Status):
         return result
-    notifications.queue_latest(result, action=Event.Action.RETURNED)
     return draft_out(access.get_draft_for_user(request.user, id))
 
 
@@ -460,7 +458,6 @@ def review_approve(request: HttpRequest, payload: ApproveIn, id: int = ID) -> An
         translation_status=payload.translation_status))
     if isinstance(result, Status):
         return result
-    notifications.queue_latest(result, action=Event.Action.APPROVED)
     return draft_out(access.get_draft_for_user(request.user, id))
 
 

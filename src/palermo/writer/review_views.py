@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST
 
 from palermo.accounts.guards import second_factor_required
 
-from . import access, history, notifications, services, steps
+from . import access, history, services, steps
 from .models import Draft, Event, ReviewComment, Status, TranslationStatus
 
 # --- forms ---------------------------------------------------------------------------------
@@ -167,7 +167,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _act(request: HttpRequest, pk: int, form_class: type[VersionForm], *,
          allowed: Callable[[Any, Draft], bool], run: Callable[[Draft, dict[str, Any]], Any],
-         bind: Callable[[Bound, Any], None], done: str, notify: str = "") -> HttpResponse:
+         bind: Callable[[Bound, Any], None], done: str) -> HttpResponse:
     """Check, bind, call the service, and answer; one path for every action of the page."""
     draft = access.get_draft_for_user(request.user, pk)
     if not allowed(request.user, draft):
@@ -195,8 +195,6 @@ def _act(request: HttpRequest, pk: int, form_class: type[VersionForm], *,
     except ValidationError as error:
         _form_errors(form, error)
         return _review_page(request, draft, bound=bound, status=422)
-    if notify:
-        notifications.queue_latest(draft, action=notify)
     messages.success(request, done)
     return HttpResponseRedirect(reverse("writer:review", kwargs={"pk": draft.pk}))
 
@@ -236,8 +234,7 @@ def review_return(request: HttpRequest, pk: int) -> HttpResponse:
         bound.return_form = form
 
     return _act(request, pk, ReturnForm, allowed=access.is_reviewer, run=run, bind=bind,
-                done=_("The request was returned to its author for changes."),
-                notify=Event.Action.RETURNED)
+                done=_("The request was returned to its author for changes."))
 
 
 @require_POST
@@ -253,7 +250,7 @@ def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
         bound.approve = form
 
     return _act(request, pk, ApproveForm, allowed=access.is_reviewer, run=run, bind=bind,
-                done=_("The request was approved."), notify=Event.Action.APPROVED)
+                done=_("The request was approved."))
 
 
 @require_POST

@@ -4,8 +4,9 @@ Each function takes the acting user, checks with :mod:`palermo.writer.access` th
 do it (and :func:`palermo.accounts.guards.may_change` for the second factor of reviewers),
 validates the draft whole and applies the change in one transaction, with an
 :class:`~palermo.writer.models.Event` for the request's history and a historical record of
-the draft. A save carries the version the form was opened with; when someone else saved since,
-nothing is written and :class:`StaleDraft` carries the draft as saved now.
+the draft; submission, return and approval queue their mails (:mod:`.notifications`) for
+after the commit. A save carries the version the form was opened with; when someone else saved
+since, nothing is written and :class:`StaleDraft` carries the draft as saved now.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from palermo.directory import access as directory_access
 from palermo.directory.models import Authority
 from palermo.reference.models import Language, State
 
-from . import access, steps
+from . import access, notifications, steps
 from .models import Draft, Event, Kind, ReviewComment, Status, TranslationStatus
 
 # The columns a step's form may set; everything else a step writes goes into ``content``.
@@ -216,7 +217,7 @@ def draft_submit(*, draft: Draft, user: Any, version: int, note: str = "") -> Dr
     _transition(draft, version=version, status=Status.IN_REVIEW)
     _history_reason(draft, user, "submitted")
     draft.save()
-    _log(draft, user, Event.Action.SUBMITTED, note=note)
+    notifications.queue(_log(draft, user, Event.Action.SUBMITTED, note=note))
     return draft
 
 
@@ -248,7 +249,7 @@ def review_return(*, draft: Draft, user: Any, version: int, note: str) -> Draft:
     _transition(draft, version=version, status=Status.RETURNED)
     _history_reason(draft, user, "returned")
     draft.save()
-    _log(draft, user, Event.Action.RETURNED, note=note.strip())
+    notifications.queue(_log(draft, user, Event.Action.RETURNED, note=note.strip()))
     return draft
 
 
@@ -269,7 +270,7 @@ def review_approve(*, draft: Draft, user: Any, version: int, note: str = "",
     draft.save()
     draft.comments.filter(resolved_at__isnull=True).update(resolved_at=timezone.now(),
                                                            resolved_by=user)
-    _log(draft, user, Event.Action.APPROVED, note=note.strip())
+    notifications.queue(_log(draft, user, Event.Action.APPROVED, note=note.strip()))
     return draft
 
 

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 from palermo.accounts.guards import second_factor_required
 from palermo.reference.models import State
 
-from . import access, forms, notifications, services, steps
-from .models import Draft, Event, Status
+from . import access, forms, services, steps
+from .models import Draft, Status
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -326,7 +326,6 @@ def draft_submit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Someone saved the request since you opened this page; "
                                   "nothing was submitted. Check it and submit again."))
         return HttpResponseRedirect(draft.get_absolute_url())
-    notifications.queue_latest(draft, action=Event.Action.SUBMITTED)
     messages.success(request, _("The request is submitted for review by your central "
                                 "authority."))
     return HttpResponseRedirect(draft.get_absolute_url())
