@@ -221,6 +221,29 @@ def auth_queries(client: Any) -> int:
     return counted(client, "/bench/bare/")[1]
 
 
+def identity_queries(user: Any) -> int:
+    """The access layer's reads of who a person is (their States as a focal point, the
+    responses they were invited to), made once per request by any page of reporting."""
+    from django.db import connection
+
+    from palermo.accounts.models import User
+    from palermo.reporting import access
+
+    fresh = User.objects.get(pk=user.pk)
+    queries = 0
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        if not access.is_secretariat(fresh):
+            access.focal_point_state_ids(fresh)
+            access.contributed_response_ids(fresh)
+    return queries
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--states", type=int, default=190)
@@ -255,7 +278,7 @@ def main(argv: list[str] | None = None) -> None:
     for persona in ("secretariat", "focal"):
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(world[persona])
-        baseline = auth_queries(client)
+        baseline = auth_queries(client) + identity_queries(world[persona])
         bare = measure(client, "/bench/bare/", args.seconds)
         for name, path in pages:
             log(f"  {persona}: {name}")
@@ -300,8 +323,10 @@ def render(args: argparse.Namespace, world: dict[str, Any], results: list[dict[s
         "Pages are requested in one process with Django's test Client (signed in; `DEBUG` "
         "off), as is the bare view of `bench/urls.py` in the same run: the ratio is what "
         "travels between machines. *Own queries* leave out the session and user reads every "
-        "signed-in request makes (measured on the bare view) but count the access layer's "
-        "reads of a focal point's memberships.",
+        "signed-in request makes (measured on the bare view) and, for a focal point, the "
+        "access layer's two reads of who the person is (its States as a focal point, the "
+        "responses it was invited to), cached for the request and paid by every page of "
+        "reporting.",
         "",
         "| who | page | ms per request | requests/s | share of the bare view | SQL queries "
         "(own) | bytes |",

@@ -24,7 +24,7 @@ ALL_PERSONAS = ["anonymous", "practitioner_b", "focal_point_b", "focal_point_a",
 # Who may see State A's confidential answer.
 SEES_MARKER = {"focal_point_a", "secretariat"}
 # The channels that show answers in words (the others show figures only: see the counts).
-SHOWS_TEXTS = {"analysis_needs", "needs-area", "csv", "xlsx", "docx", "docx-ar"}
+SHOWS_TEXTS = {"needs-area", "needs-state", "csv", "xlsx", "docx", "docx-ar"}
 # Who may open the cycle's analysis at all.
 SEES_CYCLE = {"focal_point_a", "focal_point_b", "secretariat"}
 
@@ -52,6 +52,10 @@ def _channels(cycle: Cycle) -> dict[str, str]:
     return {
         **{name: reverse(f"reporting:{name}", kwargs={"pk": pk}) for name in PAGES},
         "needs-area": reverse("reporting:analysis_needs", kwargs={"pk": pk}) + "?area=training",
+        "needs-state": reverse("reporting:analysis_needs", kwargs={"pk": pk})
+        + f"?state={Response.objects.get(cycle=cycle, state__code='MEX').state_id}",
+        "compliance-article": reverse("reporting:analysis_compliance", kwargs={"pk": pk})
+        + "?article=5",
         "overview": reverse("reporting:analysis"),
         "csv": reverse("reporting:analysis_answers", kwargs={"pk": pk, "fmt": "csv"}),
         "xlsx": reverse("reporting:analysis_answers", kwargs={"pk": pk, "fmt": "xlsx"}),
@@ -85,7 +89,10 @@ def test_only_state_a_and_the_secretariat_see_the_confidential_answer(
             continue
         assert response.status_code == 200, (channel, persona)
         body = _body(response, channel)
-        expected = persona in SEES_MARKER and channel in SHOWS_TEXTS
+        # Without a filter the needs page lists only a State's own answers: the secretariat
+        # reads them an area or a State at a time.
+        expected = persona in SEES_MARKER and (
+            channel in SHOWS_TEXTS or (channel == "analysis_needs" and persona == "focal_point_a"))
         assert (MARKER in body) == expected, (channel, persona)
 
 
@@ -186,3 +193,71 @@ def test_charts_carry_their_figures_as_text_and_a_table(secretariat: User,
                                                kwargs={"pk": world.pk})).content.decode()
     assert "<svg" in page and 'role="img"' in page and "<desc" in page
     assert "url(#analysis-hatch)" in page and "<table>" in page
+
+
+def test_filters_narrow_the_figures_to_a_regional_group_and_dates(
+        secretariat: User, world: Cycle) -> None:
+    from palermo.reference.models import RegionalGroup
+
+    client = client_for(secretariat)
+    url = reverse("reporting:analysis_cycle", kwargs={"pk": world.pk})
+    grulac = RegionalGroup.objects.get(code="GRULAC")  # Mexico's, not France's
+    assert _figures(client.get(url, {"group": grulac.pk}))["5-1"] == {
+        "yes": 1, "partly": 0, "no": 0}
+    later = client.get(url, {"start": "2999-01-01"})
+    assert _figures(later)["5-1"] == {"yes": 0, "partly": 0, "no": 0}
+    wrong = client.get(url, {"start": "2026-02-01", "end": "2026-01-01"})
+    assert "The end cannot be before the start." in wrong.content.decode()
+
+
+def test_an_answer_shown_by_a_confidential_answer_counts_only_where_that_one_does(
+        secretariat: User, focal_point_b: User, world: Cycle) -> None:
+    from palermo.reporting.models import Answer
+
+    Answer.objects.filter(response__cycle=world, response__state__code="MEX",
+                          question__code="5-1").update(confidential=True)
+    url = reverse("reporting:analysis_cycle", kwargs={"pk": world.pk})
+    assert _figures(client_for(secretariat).get(url))["5-2"]["agreement"] == 1
+    # Counting A's 5-2 would tell that A's confidential 5-1 is yes or partly.
+    assert _figures(client_for(focal_point_b).get(url))["5-2"]["agreement"] == 0
+
+
+def test_an_invited_expert_of_state_a_sees_its_confidential_answer(
+        focal_point_a: User, world: Cycle) -> None:
+    from palermo.reporting.models import ResponseContributor
+    from tests.personas import make_person
+
+    expert = make_person("expert-analysis@example.org")
+    ResponseContributor.objects.create(
+        response=Response.objects.get(cycle=world, state__code="MEX"), user=expert,
+        invited_by=focal_point_a)
+    response = client_for(expert).get(
+        reverse("reporting:analysis_answers", kwargs={"pk": world.pk, "fmt": "csv"}))
+    body = b"".join(response.streaming_content).decode()
+    assert MARKER in body and PUBLIC_TEXT not in body  # its State's answers only
+
+
+def test_exports_cannot_run_as_spreadsheet_formulas(secretariat: User, world: Cycle) -> None:
+    from palermo.reporting.models import Answer
+
+    Answer.objects.filter(response__cycle=world, response__state__code="FRA",
+                          question__code="6-4").update(value="=HYPERLINK(\"x\")")
+    response = client_for(secretariat).get(
+        reverse("reporting:analysis_answers", kwargs={"pk": world.pk, "fmt": "xlsx"}))
+    assert "'=HYPERLINK" in _xlsx_text(response.content)
+
+
+def test_compliance_names_the_parties_the_reader_may_see(
+        secretariat: User, focal_point_a: User, focal_point_b: User, world: Cycle) -> None:
+    url = reverse("reporting:analysis_compliance", kwargs={"pk": world.pk}) + "?article=5"
+
+    def parties(user: User) -> dict[str, list[tuple[str, bool]]]:
+        page = client_for(user).get(url)
+        return {f"{item.question.code}:{code}": [(a.state.code, a.confidential) for a in named]
+                for provision, _chart in page.context["provisions"]
+                for item in provision.questions for code, named in item.parties.items()}
+
+    assert parties(secretariat)["6-5:yes"] == [("MEX", True)]
+    assert parties(secretariat)["6-5:no"] == [("FRA", False)]
+    assert parties(focal_point_a) == {"5-1:yes": [("MEX", False)], "6-5:yes": [("MEX", True)]}
+    assert parties(focal_point_b) == {"5-1:no": [("FRA", False)], "6-5:no": [("FRA", False)]}

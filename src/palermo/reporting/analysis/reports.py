@@ -113,7 +113,7 @@ def _names(answers: list[selectors.NamedAnswer]) -> str:
 
 def _compliance_blocks(cycle: Cycle, scope: Scope) -> list[Block]:
     blocks: list[Block] = [Heading(_("Compliance per provision"), 1)]
-    provisions = selectors.compliance(cycle, scope, selectors.Filters())
+    provisions = selectors.compliance(cycle, scope, selectors.Filters()).provisions
     if not provisions:
         blocks.append(Paragraph(_("No yes/no/partly question of this questionnaire cites a "
                                   "provision.")))

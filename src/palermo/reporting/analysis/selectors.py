@@ -126,21 +126,20 @@ class CycleAccess:
 
 
 def cycle_for_user(user: Any, pk: int) -> CycleAccess:
-    """The cycle with the viewer's scope; 404 for whoever does not see it."""
+    """The cycle with the viewer's scope; 404 for whoever does not see it. For a State's
+    people, their responses in the cycle (through the access layer) bring the cycle along."""
+    related = "questionnaire_version__questionnaire__instrument"
     if access.is_secretariat(user):
-        scope = SECRETARIAT
-    else:
-        own = set(access.responses_visible_to(user).filter(cycle_id=pk)
-                  .values_list("state_id", flat=True))
-        if not own:
-            raise Http404
-        scope = state_scope(own)
-    try:
-        cycle = (Cycle.objects.select_related("questionnaire_version__questionnaire__instrument")
-                 .get(pk=pk))
-    except Cycle.DoesNotExist as exc:
-        raise Http404 from exc
-    return CycleAccess(cycle=cycle, scope=scope)
+        try:
+            cycle = Cycle.objects.select_related(related).get(pk=pk)
+        except Cycle.DoesNotExist as exc:
+            raise Http404 from exc
+        return CycleAccess(cycle=cycle, scope=SECRETARIAT)
+    own = list(access.responses_visible_to(user).filter(cycle_id=pk)
+               .select_related(f"cycle__{related}"))
+    if not own or own[0].cycle is None:
+        raise Http404
+    return CycleAccess(cycle=own[0].cycle, scope=state_scope({r.state_id for r in own}))
 
 
 def analysable_cycles(user: Any) -> QuerySet[Cycle]:
@@ -279,11 +278,18 @@ def submitted_states(cycle: Cycle, scope: Scope) -> list[State]:
 
 # Questions of a cycle --------------------------------------------------------------------------
 
+# What the analysis reads of a question: neither its help nor its source question's texts.
+QUESTION_FIELDS = ("code", "type", "position", "text", "allowed_values",
+                   "questionnaire_version_id", "section__position", "section__code",
+                   "section__title", "depends_on__type")
+
+
 def version_questions(cycle: Cycle) -> list[Question]:
     """Every question of the cycle's version with its section, in order (one query)."""
     return list(Question.objects
                 .filter(questionnaire_version_id=cycle.questionnaire_version_id)
                 .select_related("section", "depends_on")
+                .only(*QUESTION_FIELDS)
                 .order_by("section__position", "section_id", "position", "pk"))
 
 
@@ -544,16 +550,25 @@ def _states(ids: set[int]) -> dict[int, State]:
     return {state.pk: state for state in State.objects.filter(pk__in=sorted(ids))}
 
 
-def compliance(cycle: Cycle, scope: Scope, filters: Filters, *,
-               with_parties: bool = True) -> list[Provision]:
-    """For each provision cited by a yes/no/partly question: how many parties report the
-    measure in place, partly or not, and (where the scope names them) which."""
-    citations = list(QuestionCitation.objects
-                     .filter(question__questionnaire_version_id=cycle.questionnaire_version_id,
-                             question__type=Question.Type.YES_NO_PARTLY)
-                     .select_related("question__section", "article", "paragraph")
-                     .order_by("article__number", "paragraph__number", "subparagraph",
-                               "question__section__position", "question__position"))
+@dataclass
+class Compliance:
+    provisions: list[Provision]
+    articles: list[int]  # every article cited, for choosing one
+
+
+def compliance(cycle: Cycle, scope: Scope, filters: Filters, *, with_parties: bool = True,
+               article: int | None = None) -> Compliance:
+    """For each provision cited by a yes/no/partly question (of one article, when given):
+    how many parties report the measure in place, partly or not, and (``with_parties``,
+    where the scope names them) which."""
+    every = list(QuestionCitation.objects
+                 .filter(question__questionnaire_version_id=cycle.questionnaire_version_id,
+                         question__type=Question.Type.YES_NO_PARTLY)
+                 .select_related("question__section", "article", "paragraph")
+                 .order_by("article__number", "paragraph__number", "subparagraph",
+                           "question__section__position", "question__position"))
+    articles = sorted({c.article.number for c in every})
+    citations = [c for c in every if article is None or c.article.number == article]
     questions = {c.question_id: c.question for c in citations}
     conds = conditions(cycle)
     answers = counted_answers(cycle, scope, filters, conds, set(questions))
@@ -577,7 +592,7 @@ def compliance(cycle: Cycle, scope: Scope, filters: Filters, *,
         provision.questions.append(ComplianceQuestion(
             question, bars_for(question, counts.get(question.pk, {}), answered[question.pk], {}),
             answered[question.pk], parties.get(question.pk, {})))
-    return list(provisions.values())
+    return Compliance(list(provisions.values()), articles)
 
 
 # Difficulties and needs ------------------------------------------------------------------------
@@ -615,7 +630,7 @@ class Needs:
 
 
 def needs(cycle: Cycle, scope: Scope, *, area: str = "", state: int | None = None,
-          known_states: dict[int, State] | None = None) -> Needs:
+          known_states: dict[int, State] | None = None, list_answers: bool = True) -> Needs:
     """Answers to the questions tagged with the priority areas of decision 3/4: per area,
     how many States answered each question (and how, for yes/no/partly and choices); the
     answers themselves per State and per area, where the scope names the State."""
@@ -639,7 +654,7 @@ def needs(cycle: Cycle, scope: Scope, *, area: str = "", state: int | None = Non
         named = named.filter(response__state_id=state)
     rows = list(named.values_list("question_id", "value", "confidential", "response__state_id")
                 .order_by("response__state__name", "question__section__position",
-                          "question__position")) if ids else []
+                          "question__position")) if ids and list_answers else []
     ids_named = {row[3] for row in rows}
     if known_states is not None and ids_named <= set(known_states):
         states = {pk: known_states[pk] for pk in ids_named}

@@ -163,14 +163,20 @@ def compliance(request: HttpRequest, pk: int) -> HttpResponse:
     groups = _groups()
     form = FilterForm(request.GET or None, groups=groups,
                       date_label=_("Responses submitted between these dates."))
-    provisions = selectors.compliance(cycle, scope, form.filters())
+    wanted = request.GET.get("article", "")
+    article = int(wanted) if wanted.isdigit() and len(wanted) < 4 else None
+    # The secretariat reads every State's answers: by article, or the page would name every
+    # party under every question.
+    found = selectors.compliance(cycle, scope, form.filters(), article=article,
+                                 with_parties=article is not None or not scope.is_secretariat)
+    provisions = found.provisions
     charts_by_provision = [
         (provision, compliance_chart(provision.questions, f"provision-{i}-chart",
                                      provision.citation))
         for i, provision in enumerate(provisions, 1)]
     return render(request, "reporting/analysis/compliance.html", {
         "cycle": cycle, "scope": scope, "form": form, "provisions": charts_by_provision,
-        "legend": stacked_legend(),
+        "legend": stacked_legend(), "articles": found.articles, "article": article,
     })
 
 
@@ -186,9 +192,13 @@ def needs(request: HttpRequest, pk: int) -> HttpResponse:
     form = NeedsFilterForm(request.GET or None,
                            states=[(s.pk, s.name) for s in known.values()])
     area, state = form.values()
-    found = selectors.needs(cycle, scope, area=area, state=state, known_states=known)
+    # The secretariat reads the answers of an area or of a State at a time.
+    list_answers = bool(area or state) or not scope.is_secretariat
+    found = selectors.needs(cycle, scope, area=area, state=state, known_states=known,
+                            list_answers=list_answers)
     return render(request, "reporting/analysis/needs.html", {
         "cycle": cycle, "scope": scope, "form": form, "needs": found,
+        "list_answers": list_answers,
         "area_chart": area_chart(found.areas),
     })
 
