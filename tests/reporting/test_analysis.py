@@ -233,7 +233,7 @@ def test_an_invited_expert_of_state_a_sees_its_confidential_answer(
         invited_by=focal_point_a)
     response = client_for(expert).get(
         reverse("reporting:analysis_answers", kwargs={"pk": world.pk, "fmt": "csv"}))
-    body = b"".join(response.streaming_content).decode()
+    body = _body(response, "csv")
     assert MARKER in body and PUBLIC_TEXT not in body  # its State's answers only
 
 
