@@ -355,6 +355,26 @@ def render(args: argparse.Namespace, world: dict[str, Any], results: list[dict[s
         "pages).",
         f"- Report under {REPORT_TARGET:.0f} s: {ok(report_ok)}.",
         "",
+        "## Notes",
+        "",
+        "- Every figure is aggregated by the database (`values()`/`annotate()` with "
+        "conditional counts; conditions as `EXISTS` subqueries), so the number of queries "
+        "does not grow with States, questions or cycles; `tests/reporting/"
+        "test_analysis_queries.py` asserts it.",
+        "- The bare view does nothing; an analysis page reads the cycle's questions, "
+        "aggregates the answers of every State and draws a chart and a table per question. "
+        "The cycle page shows one section at a time by default (about twenty questions); "
+        "compliance names parties one article at a time for the secretariat, and the needs "
+        "page lists answers one priority area or one State at a time for the secretariat, so "
+        "that pages stay small at 190 States. Pages that show all sections at once are "
+        "measured too, to show what that costs.",
+        "- The throughput target is not met by these pages in this design: most of a "
+        "request goes to reading the version's questions, to the aggregate queries over the "
+        "cycle's answers and to rendering the page. Caching the computed figures per cycle, "
+        "scope and filters, invalidated when a response of the cycle is submitted or "
+        "reopened, would be the next step; it was left out because a cache key that missed "
+        "the reader's scope would leak confidential counts.",
+        "",
     ]
     return "\n".join(lines)
 
