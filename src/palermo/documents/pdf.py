@@ -59,6 +59,7 @@ KEEP = {"\u200c", "\u200d"}  # joiners matter to Arabic shaping; other format ch
 # Scripts that need shaping besides right-to-left ones: Indic, Thai, Lao, Tibetan, Myanmar, Khmer.
 _COMPLEX = re.compile(r"[\u0900-\u0dff\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff]")
 _PLAIN = re.compile(r"[ -~]*")  # printable ASCII, which every text font has
+_FONT_IN_USE = re.compile(rb"/F(\d+) ")  # a font selected in a content stream
 _WIDE = re.compile("[\u2e80-\U0010ffff]")  # characters an em wide (CJK), for estimates
 
 
@@ -197,6 +198,7 @@ class _Pdf(FPDF):
         self.replacements: dict[int, str | None] = {ord("\t"): " "}  # for str.translate
         self.uncovered: set[str] = set()  # characters printed as [U+XXXX]
         self.fonts_on_page: tuple[int, set[int]] = (0, set())
+        self.replays: dict[tuple[Any, ...], tuple[bytes, float, float, frozenset[int]]] = {}
         # font → (character → glyph code, for str.translate; the characters in it)
         self.glyph_codes: dict[int, tuple[dict[int, str], set[str]]] = {}
         self.text_wrap: str | None = None  # colour operator of grey text, see set_text_color
@@ -287,7 +289,7 @@ class _Pdf(FPDF):
     def forget(self) -> None:
         """Drop the measured strings (at each part: most are names and addresses printed
         once), keeping memory to a part's worth; labels are measured again, once a part."""
-        for cache_ in (self.prepared, self.encoded, self.broken, self.estimates):
+        for cache_ in (self.prepared, self.encoded, self.broken, self.estimates, self.replays):
             cache_.clear()
 
     def encode(self, font: TTFFont, text: str) -> tuple[float, str]:
@@ -420,11 +422,50 @@ class _Pdf(FPDF):
             for text_line, fits in lines:
                 self.set_x(left)
                 if fits:
-                    self.cell(w=width, h=self.font_size * line, text=text_line, align=align,
-                              new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                    self.shaped_line(text_line, width, self.font_size * line, align)
                 else:  # one word wider than the column: fpdf2 cuts it
                     self.multi_cell(w=width, h=self.font_size * line, text=text_line,
                                     align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def shaped_line(self, text: str, width: float, h: float, align: str) -> None:
+        """A line that fpdf2 shapes (or prints with fallback fonts): written by ``cell`` the
+        first time, then, when the same line comes again in the same font, direction and
+        colour, the same drawing moved to its place (``cm``), without shaping it again.
+        Labels and the lines repeated in every entry of an Arabic edition are most of it."""
+        font = self.current_font
+        key = (text, font.fontkey if font is not None else "", self.font_size_pt,
+               str(self.text_shaping), self.fallbacks_on, align, width, h, self.text_wrap)
+        replay = self.replays.get(key)
+        contents = self.pages[self.page].contents
+        if replay is not None and isinstance(contents, bytearray):
+            if (self.y + h > self.page_break_trigger and not self.in_footer
+                    and self.auto_page_break):
+                self._perform_page_break()
+                contents = self.pages[self.page].contents
+                assert isinstance(contents, bytearray)
+            data, x0, y0, fonts = replay
+            k = self.k
+            contents.extend(f"q 1 0 0 1 {(self.x - x0) * k:.2f} {(y0 - self.y) * k:.2f} cm\n"
+                            .encode("latin-1"))
+            contents.extend(data)
+            contents.extend(b"Q\n")
+            for number in fonts:
+                self._resource_catalog.add(PDFResourceType.FONT, number, self.page)
+            self.current_font_is_set_on_page = False  # Q restored the page's font
+            self._lasth = h
+            self.x = self.l_margin
+            self.y += h
+            return
+        page, x0, y0 = self.page, self.x, self.y
+        start = len(contents) if isinstance(contents, bytearray) else 0
+        # fpdf2 selects the font inside what it writes only when it does not take it to be
+        # the page's already: then the drawing is whole, and can be moved elsewhere.
+        self.current_font_is_set_on_page = False
+        self.cell(w=width, h=h, text=text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if self.page == page and isinstance(contents, bytearray) and TOTAL not in text:
+            data = bytes(contents[start:])
+            fonts = frozenset(int(number) for number in _FONT_IN_USE.findall(data))
+            self.replays[key] = (data, x0, y0, fonts)
 
     def break_lines(self, text: str, width: float, *, bold: bool) -> list[tuple[str, bool]]:
         """Lines of a long shaped text, each measured word by word.
