@@ -366,3 +366,19 @@ def test_docx_keeps_tabs_and_drops_characters_xml_cannot_hold():
     opened = docx.Document(io.BytesIO(render_docx(document)))
     assert opened.paragraphs[1].text == "Tab\there, bell & <angle>"
     assert [cell.text for cell in opened.tables[0].rows[0].cells] == ["Key", "a\tb"]
+
+
+def test_pdf_repeated_arabic_lines_are_printed_whole_every_time():
+    hours = "الجمعة 9:00 ص–5:00 م"  # Arabic, digits and a dash that Noto Sans prints
+    # First after another line in the same font, then after a label in bold: a line drawn
+    # again elsewhere must name its own font.
+    rows = [("ساعات العمل", f"مسؤول القضايا\n{hours}"), ("ساعات العمل", hours)] * 75
+    document = Document(title="دليل", language="ar", blocks=[
+        Heading("المكسيك", 1), KeyValueTable(rows), Paragraph("مسؤول القضايا")])
+    result = render_pdf(document)
+    pages = pdf_text(result.data)
+    assert len(pages) > 3
+    text = unicodedata.normalize("NFKC", "\n".join(pages))
+    assert text.count("الجمعة") == 150
+    assert text.count("ساعات") == 150 and text.count("القضايا") == 76
+    assert text.count("5:00") == 150 and text.count("–") == 150
