@@ -261,3 +261,21 @@ def test_compliance_names_the_parties_the_reader_may_see(
     assert parties(secretariat)["6-5:no"] == [("FRA", False)]
     assert parties(focal_point_a) == {"5-1:yes": [("MEX", False)], "6-5:yes": [("MEX", True)]}
     assert parties(focal_point_b) == {"5-1:no": [("FRA", False)], "6-5:no": [("FRA", False)]}
+
+
+def test_number_summaries_leave_out_confidential_numbers_for_everyone_but_the_secretariat(
+        secretariat: User, focal_point_b: User, world: Cycle) -> None:
+    from palermo.reporting.models import Answer
+
+    Answer.objects.filter(response__cycle=world, response__state__code="MEX",
+                          question__code="6-1").update(confidential=True)
+    url = reverse("reporting:analysis_cycle", kwargs={"pk": world.pk}) + "?section=all"
+
+    def numbers(user: User) -> tuple[Any, ...]:
+        page = client_for(user).get(url)
+        summary = next(item.numbers for section in page.context["figures"]
+                       for item in section.questions if item.question.code == "6-1")
+        return summary.count, summary.minimum, summary.maximum, summary.mean
+
+    assert numbers(secretariat) == (2, 3, 12, 7.5)
+    assert numbers(focal_point_b) == (1, 3, 3, 3)
