@@ -279,3 +279,13 @@ def test_number_summaries_leave_out_confidential_numbers_for_everyone_but_the_se
 
     assert numbers(secretariat) == (2, 3, 12, 7.5)
     assert numbers(focal_point_b) == (1, 3, 3, 3)
+
+
+def test_the_page_speaks_the_readers_language(secretariat: User, world: Cycle) -> None:
+    from palermo.reference.models import RegionalGroup
+
+    page = client_for(secretariat).get(
+        reverse("reporting:analysis_cycle", kwargs={"pk": world.pk}).replace("/en/", "/fr/"))
+    assert "Is participation criminalized? [fr]" in page.content.decode()
+    grulac = RegionalGroup.objects.get(code="GRULAC")
+    assert grulac.name_fr in [rate.label for rate in page.context["groups"]]

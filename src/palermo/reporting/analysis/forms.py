@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from palermo.reference.models import Instrument, RegionalGroup
 from palermo.reporting.models import PriorityArea, Section
 
-from .selectors import Filters
+from .selectors import Filters, Group
 
 ALL: list[tuple[str, Any]] = [("", _("All"))]
 
@@ -33,7 +33,7 @@ class FilterForm(forms.Form):
     end = forms.DateField(label=_("To"), required=False,
                           widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, data: Any, *, groups: Sequence[RegionalGroup] = (),
+    def __init__(self, data: Any, *, groups: Sequence[RegionalGroup | Group] = (),
                  instruments: Sequence[Instrument] | None = None,
                  sections: Sequence[Section] | None = None, date_label: Any = None) -> None:
         super().__init__(data)

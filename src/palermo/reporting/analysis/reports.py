@@ -26,7 +26,6 @@ from palermo.documents import (
     render_docx,
     render_pdf,
 )
-from palermo.reference.models import RegionalGroup
 from palermo.reporting.models import Cycle, Question
 
 from . import selectors
@@ -63,8 +62,7 @@ def edition_label(scope: Scope) -> str:
 
 
 def _rate_blocks(cycle: Cycle, scope: Scope) -> list[Block]:
-    groups = list(RegionalGroup.objects.order_by("position"))
-    whole, by_group = selectors.cycle_rates(cycle, groups)
+    whole, by_group, _groups = selectors.cycle_rates(cycle)
     blocks: list[Block] = [
         Heading(_("Response rate"), 1),
         Paragraph(_("%(submitted)s of %(total)s States in scope submitted their response "

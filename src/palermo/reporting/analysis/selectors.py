@@ -32,20 +32,25 @@ from typing import Any
 
 from django.db.models import (
     Avg,
+    Case,
     Count,
     Exists,
+    F,
     FloatField,
+    JSONField,
     Max,
     Min,
     OuterRef,
     Q,
     QuerySet,
     TextField,
+    When,
 )
 from django.db.models.functions import Cast
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from modeltranslation.utils import build_localized_fieldname
 
 from palermo.reference.models import Instrument, RegionalGroup, State
 from palermo.reporting import access
@@ -248,24 +253,45 @@ def overview(user: Any, filters: Filters, groups: list[RegionalGroup],
     )
 
 
-def cycle_rates(cycle: Cycle, groups: list[RegionalGroup]) -> tuple[Rate, list[Rate]]:
-    """The cycle's response rate, whole and per regional group, from one query of one small
-    row per State (a State in two groups counts once in the whole)."""
-    rows = Response.objects.filter(cycle=cycle).values_list("pk", "status",
-                                                            "state__regional_groups")
+@dataclass(frozen=True)
+class Group:
+    """A regional group as the analysis shows it: its name in the reader's language."""
+
+    pk: int
+    name: str
+    position: int
+
+
+def cycle_rates(cycle: Cycle) -> tuple[Rate, list[Rate], list[Group]]:
+    """The cycle's response rate, whole and per regional group, and the groups of its
+    States, from one query of one small row per State and group (a State in two groups
+    counts once in the whole)."""
+    local = build_localized_fieldname("name", translation.get_language() or "en")
+    field = "state__regional_groups__"
+    names = ([f"{field}{local}"] if local in _group_name_fields() else []) + [f"{field}name_en"]
+    rows = (Response.objects.filter(cycle=cycle)
+            .values_list("pk", "status", "state__regional_groups", f"{field}position", *names))
     states: dict[int, bool] = {}
+    groups: dict[int, Group] = {}
     per_group: dict[int | None, list[int]] = defaultdict(lambda: [0, 0])
-    for pk, status, group in rows:
+    for pk, status, group, position, *labels in rows:
         states[pk] = status == SUBMITTED
         per_group[group][0] += 1
         per_group[group][1] += status == SUBMITTED
+        if group is not None and group not in groups:
+            groups[group] = Group(group, next((name for name in labels if name), ""), position)
+    ordered = sorted(groups.values(), key=lambda g: (g.position, g.pk))
     by_group = [Rate(label=g.name, total=per_group[g.pk][0], submitted=per_group[g.pk][1],
-                     key=g) for g in groups if g.pk in per_group]
+                     key=g) for g in ordered]
     if None in per_group:
         by_group.append(Rate(label=_("No regional group"), total=per_group[None][0],
                              submitted=per_group[None][1]))
     return (Rate(label=cycle.localized_title, total=len(states),
-                 submitted=sum(states.values()), key=cycle), by_group)
+                 submitted=sum(states.values()), key=cycle), by_group, ordered)
+
+
+def _group_name_fields() -> set[str]:
+    return {f.name for f in RegionalGroup._meta.get_fields() if f.name.startswith("name_")}
 
 
 def submitted_states(cycle: Cycle, scope: Scope) -> list[State]:
@@ -462,14 +488,14 @@ def bars_for(question: Question, counts: dict[str, int], answered: int,
 
 
 def distributions(cycle: Cycle, scope: Scope, filters: Filters,
-                  everything: list[Question] | None = None) -> list[SectionFigures]:
-    """Per section and question of the cycle (of one section when the filters say so): how
-    many answered, the counts of each answer, and summaries of numbers."""
-    if everything is None:
-        everything = version_questions(cycle)
-    conds = conditions_of(everything)
-    questions = [q for q in everything
-                 if filters.section is None or q.section_id == filters.section]
+                  questions: list[Question] | None = None,
+                  conds: Conditions | None = None) -> list[SectionFigures]:
+    """Per section and question (the questions given, else every question of the cycle's
+    version): how many answered, the counts of each answer, and summaries of numbers."""
+    if questions is None:
+        questions = version_questions(cycle)
+    if conds is None:
+        conds = conditions_of(questions)
     ids = [q.pk for q in questions]
     answers = counted_answers(cycle, scope, filters, conds, set(ids))
     counted_ids = [q.pk for q in questions if q.type in COUNTED_TYPES]
@@ -488,6 +514,47 @@ def distributions(cycle: Cycle, scope: Scope, filters: Filters,
                                     labels)
         sections[-1].questions.append(figures)
     return sections
+
+
+def version_sections(cycle: Cycle) -> list[Section]:
+    return list(Section.objects.filter(questionnaire_version_id=cycle.questionnaire_version_id)
+                .only("questionnaire_version_id", "position", "code", "title")
+                .order_by("position", "pk"))
+
+
+@dataclass
+class Outline:
+    conditions: Conditions
+    questions: list[Question]  # of the chosen section (or of all), with their texts
+
+
+def outline(cycle: Cycle, sections: list[Section], section: int | None) -> Outline:
+    """Every question's condition, and the questions of one section (``None``: of all), in
+    one query of plain values: a page shows a section at a time, and reading every
+    question of a large questionnaire as model instances would cost more than the figures."""
+    text: Any = F("text")
+    if section is not None:
+        text = Case(When(section_id=section, then=F("text")), default=None,
+                    output_field=JSONField())
+    rows = (Question.objects.filter(questionnaire_version_id=cycle.questionnaire_version_id)
+            .annotate(shown_text=text)
+            .values_list("pk", "section_id", "position", "code", "type", "depends_on_id",
+                         "depends_on__type", "allowed_values", "shown_text")
+            .order_by("section__position", "section_id", "position", "pk"))
+    by_id = {s.pk: s for s in sections}
+    conds: Conditions = {}
+    questions: list[Question] = []
+    for pk, section_id, position, code, kind, source, source_kind, allowed, text in rows:
+        if source is not None:
+            conds[pk] = (source, source_kind, list(allowed or []))
+        if section is None or section_id == section:
+            question = Question(id=pk, section_id=section_id, position=position, code=code,
+                                type=kind, depends_on_id=source, allowed_values=allowed,
+                                text=text or {},
+                                questionnaire_version_id=cycle.questionnaire_version_id)
+            question.section = by_id[section_id]
+            questions.append(question)
+    return Outline(conds, questions)
 
 
 def sections_of(questions: list[Question]) -> list[Section]:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from palermo.reference.models import Instrument, RegionalGroup, State
 from palermo.reporting import access
-from palermo.reporting.models import Question
+from palermo.reporting.models import Section
 from palermo.reporting.texts import language_codes
 
 from . import charts, exports, reports, selectors
@@ -111,9 +111,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _section_choice(request: HttpRequest, questions: list[Question]) -> tuple[int | None, str]:
+def _section_choice(request: HttpRequest, sections: list[Section]) -> tuple[int | None, str]:
     """The section to show: the one asked for, all of them, or by default the first."""
-    sections = selectors.sections_of(questions)
     wanted = request.GET.get("section", "")
     if wanted == ALL_SECTIONS:
         return None, ALL_SECTIONS
@@ -128,17 +127,17 @@ def cycle_analysis(request: HttpRequest, pk: int) -> HttpResponse:
     """The cycle's response rate, and the distribution of the answers to each question."""
     seen = selectors.cycle_for_user(request.user, pk)
     cycle, scope = seen.cycle, seen.scope
-    groups = _groups()
-    questions = selectors.version_questions(cycle)
-    sections = selectors.sections_of(questions)
+    # The regional groups come with the rates: the groups of the cycle's States.
+    whole, by_group, groups = selectors.cycle_rates(cycle)
+    sections = selectors.version_sections(cycle)
     form = FilterForm(request.GET or None, groups=groups,
                       date_label=_("Responses submitted between these dates."))
-    section_id, section_value = _section_choice(request, questions)
+    section_id, section_value = _section_choice(request, sections)
     filters = form.filters()
     filters = selectors.Filters(group=filters.group, start=filters.start, end=filters.end,
                                 section=section_id)
-    whole, by_group = selectors.cycle_rates(cycle, groups)
-    figures = selectors.distributions(cycle, scope, filters, questions)
+    chosen = selectors.outline(cycle, sections, section_id)
+    figures = selectors.distributions(cycle, scope, filters, chosen.questions, chosen.conditions)
     description = _bars_description()
     for section in figures:
         for item in section.questions:
