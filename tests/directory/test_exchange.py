@@ -616,3 +616,17 @@ def test_the_cycle_collector_runs_again_after_an_import(world, focal_point_a):
     assert gc.isenabled()
     assert "nothing was changed" in upload(client, bad, "bad.csv").content.decode()
     assert gc.isenabled()
+
+
+def test_the_same_wrong_day_or_time_is_reported_on_every_row(world, focal_point_a):
+    ref = f"A{world.public_authority.pk}"
+    data = ("record,state,authority_ref,weekday,opens,closes\n"
+            f"office_hours,MEX,{ref},mon,09:00,25:00\n"
+            f"office_hours,MEX,{ref},tue,09:00,17:00\n"
+            f"office_hours,MEX,{ref},wed,09:00,25:00\n"
+            f"office_hours,MEX,{ref},someday,09:00,17:00\n"
+            f"office_hours,MEX,{ref},someday,10:00,17:00\n").encode()
+    html = upload(client_for(focal_point_a), data, "hours.csv").content.decode()
+    assert "4 errors — nothing was changed" in html
+    for row, column in [(2, "closes"), (4, "closes"), (5, "weekday"), (6, "weekday")]:
+        assert f"<td>{row}</td><td><code>{column}</code></td>" in html, (row, column)

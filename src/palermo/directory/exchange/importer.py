@@ -101,6 +101,10 @@ class Row:
     entry: Any = None  # the values as validated (an _Entry), reused to write a new row
 
 
+# Kinds whose typed value depends on the text alone and cannot be changed afterwards (not
+# lists): typed once per distinct text (see _Checker.parse).
+TYPED_KEPT = frozenset({"code", "ref", "weekday", "time", "date", "bool", "int"})
+MISSING = object()
 TIME = re.compile(r"(\d{1,2}):(\d{2})(:00)?")
 BOOL_WORDS = TRUE_WORDS | FALSE_WORDS
 
@@ -426,6 +430,7 @@ class _Checker:
         self.field_cache: dict[str, dict[Any, list[ValidationError]]] = {}
         self.plans: dict[Any, list[Any]] = {}
         self.last_entry: Any = None
+        self.typed_cache: dict[tuple[str, bool, str], Any] = {}
         # Whether a cell may hold a NUL character (see validate); if not, none is looked for.
         self.nul_possible = True
 
@@ -452,6 +457,14 @@ class _Checker:
                 self.error(record, name, _("This field is required."))
             if kind == "text":  # most fields: the text as it is ("" when empty)
                 typed[name] = raw
+            elif kind in TYPED_KEPT:  # codes, references, days, times: each text typed once
+                key = (kind, name == "state", raw)
+                value = self.typed_cache.get(key, MISSING)
+                if value is MISSING:
+                    value = self._typed(record, name, kind, raw)
+                    if value is not None or not raw:  # not an error (errors are per record)
+                        self.typed_cache[key] = value
+                typed[name] = value
             else:
                 typed[name] = self._typed(record, name, kind, raw)
         state = self.context.states.get(typed.get("state") or "")
