@@ -84,7 +84,7 @@ class _Designation:
 
 
 def gather(viewer: Any, scope: str, code: str) -> list[StateEntry]:
-    """The States of the scope with what ``viewer`` may see of them, in eleven queries.
+    """The States of the scope with what ``viewer`` may see of them, in thirteen queries.
 
     Authorities are read as models; what hangs from them (designations, languages, office
     hours, contact persons), hundreds of thousands of rows for the whole directory, as plain
