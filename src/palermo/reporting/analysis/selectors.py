@@ -631,7 +631,10 @@ def compliance(cycle: Cycle, scope: Scope, filters: Filters, *, with_parties: bo
     every = list(QuestionCitation.objects
                  .filter(question__questionnaire_version_id=cycle.questionnaire_version_id,
                          question__type=Question.Type.YES_NO_PARTLY)
-                 .select_related("question__section", "article", "paragraph")
+                 .select_related("question", "article", "paragraph")
+                 .only("position", "subparagraph", "question__code", "question__type",
+                       "question__text", "question__questionnaire_version_id",
+                       "article__number", "paragraph__number")
                  .order_by("article__number", "paragraph__number", "subparagraph",
                            "question__section__position", "question__position"))
     articles = sorted({c.article.number for c in every})
