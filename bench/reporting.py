@@ -368,9 +368,12 @@ def render(args: argparse.Namespace, world: dict[str, Any], results: list[dict[s
         "page lists answers one priority area or one State at a time for the secretariat, so "
         "that pages stay small at 190 States. Pages that show all sections at once are "
         "measured too, to show what that costs.",
-        "- The throughput target is not met by these pages in this design: most of a "
-        "request goes to reading the version's questions, to the aggregate queries over the "
-        "cycle's answers and to rendering the page. Caching the computed figures per cycle, "
+        "- The throughput target is not met by these pages in this design. A request goes "
+        "to the aggregate queries over the cycle's answers (and to building their condition "
+        "subqueries), to rendering a chart and a table per question, and to what every page "
+        "of Palermo pays beyond the bare view (the base template, its form widgets, the "
+        "language links of the `site` context processor: the overview, with three small "
+        "queries, already takes about 15 ms). Caching the computed figures per cycle, "
         "scope and filters, invalidated when a response of the cycle is submitted or "
         "reopened, would be the next step; it was left out because a cache key that missed "
         "the reader's scope would leak confidential counts.",
