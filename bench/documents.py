@@ -524,6 +524,8 @@ def run_child_mode(args: list[str]) -> None:
     mode, rest = args[0], args[1:]
     if mode == "counts":
         result: dict[str, Any] = child_counts()
+    elif mode == "limits":
+        result = child_limits()
     elif mode == "split":
         result = child_split(*rest)
     elif mode == "import":
@@ -610,10 +612,7 @@ class Run:
         target = fmt
         self.dbs.copy("empty", target)
         url = self.dbs.url(target)
-        split = child(f"split-{fmt}", url, "split", str(path), str(WORK / "parts" / fmt),
-                      str(self.args.split_below))
-        info = split["result"]
-        limits = info["limits"]
+        limits = child(f"limits-{fmt}", url, "limits")["result"]
         records = sum(self.results["steps"][f"export_{fmt}"]["records"].values())
         size = path.stat().st_size
         whole_fits = size <= limits["max_bytes"] and (
@@ -627,8 +626,10 @@ class Run:
                 result["whole"] = palermo(f"import-{fmt}-whole", url, "import_directory",
                                           str(path), "--reason", "bench/documents.py",
                                           check=False)
-            files = [p["path"] for p in info["parts"]]
-            result["parts"] = info["parts"]
+            split = child(f"split-{fmt}", url, "split", str(path), str(WORK / "parts" / fmt),
+                          str(self.args.split_below))
+            files = [p["path"] for p in split["result"]["parts"]]
+            result["parts"] = split["result"]["parts"]
         result["first"] = child(f"import-{fmt}", url, "import", *files)
         self.step(role, result)
         if fmt == "csv" or self.args.reimport_all:
