@@ -13,6 +13,8 @@ EXPECTED_PATHS = {
     "/api/v1/requests/{id}/submit", "/api/v1/requests/{id}/comments",
     "/api/v1/requests/{id}/return", "/api/v1/requests/{id}/approve",
     "/api/v1/requests/{id}/translation", "/api/v1/requests/{id}/document.{fmt}",
+    "/api/v1/questionnaires", "/api/v1/questionnaires/{code}/versions/{number}",
+    "/api/v1/cycles", "/api/v1/cycles/{id}", "/api/v1/responses", "/api/v1/responses/{id}",
 }
 # Only the request writer's drafts are written through the API.
 WRITABLE = "/api/v1/requests"

@@ -82,8 +82,9 @@ def _question_out(question: Question) -> dict[str, Any]:
                         "question cites, its choices or table columns, its condition and its "
                         "priority areas (decision 3/4).")
 def version_detail(request: HttpRequest,
-                   code: str = Path(..., pattern=CODE),
-                   number: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+                   code: str = Path(..., pattern=CODE, description="The questionnaire's code."),
+                   number: int = Path(..., ge=1, le=MAX_ID,
+                                      description="The version's number.")) -> Any:
     version = access.get_version_for_user(request.user, code, number)
     questions = (Question.objects.select_related("depends_on")
                  .prefetch_related("choices", "columns", "tags", "citations__article",
@@ -126,7 +127,8 @@ def cycle_list(request: HttpRequest) -> Any:
             summary="One reporting cycle, with the status per State",
             description="The cycle, how many States are in scope and have submitted, and the "
                         "status per State that the caller may see.")
-def cycle_detail(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+def cycle_detail(request: HttpRequest,
+                 id: int = Path(..., ge=1, le=MAX_ID, description="The cycle's number.")) -> Any:
     try:
         cycle = _cycles(request.user).get(pk=id)
     except Cycle.DoesNotExist as exc:
@@ -155,7 +157,9 @@ def _response_out(response: Response) -> dict[str, Any]:
                         "experts), or every response (for the secretariat); optionally of one "
                         "cycle.")
 def response_list(request: HttpRequest,
-                  cycle: int | None = Query(None, ge=1, le=MAX_ID)) -> Any:
+                  cycle: int | None = Query(None, ge=1, le=MAX_ID,
+                                            description="Only the responses of this cycle.")
+                  ) -> Any:
     found = (access.responses_visible_to(request.user)
              .select_related("state", "questionnaire_version__questionnaire")
              .order_by("cycle_id", "state__code", "pk"))
@@ -168,7 +172,9 @@ def response_list(request: HttpRequest,
             summary="One response with its answers",
             description="The answers the caller may see: confidential ones only for the "
                         "State's people and the secretariat.")
-def response_detail(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+def response_detail(request: HttpRequest,
+                    id: int = Path(..., ge=1, le=MAX_ID,
+                                   description="The response's number.")) -> Any:
     response = access.get_response_for_user(request.user, id)
     answers = (access.answers_visible_to(request.user).filter(response=response)
                .select_related("question").order_by("question__section__position",
