@@ -68,9 +68,11 @@ def test_a_language_the_requested_state_does_not_accept_warns(writer_world):
 @pytest.mark.django_db
 def test_a_stale_save_is_refused_and_changes_nothing(writer_world):
     draft = make_draft(writer_world)
+    services.draft_share(draft=draft, user=writer_world.author,
+                         colleagues=[writer_world.colleague])
     opened = draft.version
-    services.draft_save(draft=draft, user=writer_world.author, version=opened, section="case",
-                        content={"facts": "first"})
+    services.draft_save(draft=draft, user=writer_world.colleague, version=opened,
+                        section="case", content={"facts": "first"})
     with pytest.raises(services.StaleDraft) as caught:
         services.draft_save(draft=draft, user=writer_world.author, version=opened,
                             section="case", content={"facts": "second"})
@@ -101,3 +103,21 @@ def test_every_step_knows_whether_it_applies(writer_world):
     assert [s.identifier for s in steps.applicable_steps(draft)] == steps.STEP_IDS
     draft.kind = "transfer"
     assert "measures" not in [s.identifier for s in steps.applicable_steps(draft)]
+
+
+@pytest.mark.django_db
+def test_a_save_that_follows_the_same_persons_autosave_is_not_a_conflict(writer_world):
+    """A change autosaved, then Save pressed before the autosave's answer came back: both
+    carry the version the page had; the second is the same person's and is applied."""
+    draft = make_draft(writer_world)
+    opened = draft.version
+    services.draft_save(draft=draft, user=writer_world.author, version=opened, section="case",
+                        content={"facts": "typed"}, after_own_autosave=True)
+    saved = services.draft_save(draft=draft, user=writer_world.author, version=opened,
+                                section="case", content={"facts": "typed, then saved"},
+                                after_own_autosave=True)
+    assert saved.text("facts") == "typed, then saved"
+    # Twice behind, or behind someone else's save, it is refused as before.
+    with pytest.raises(services.StaleDraft):
+        services.draft_save(draft=draft, user=writer_world.author, version=opened,
+                            section="case", content={"facts": "late"}, after_own_autosave=True)

@@ -137,6 +137,14 @@ def legal_bases(draft: Draft) -> list[Any]:
                           draft.requested_state, timezone.localdate())
 
 
+def _own_autosave_since(draft: Draft, user: Any, version: int) -> bool:
+    """Whether the one save since ``version`` was this person's own, of the same draft: their
+    autosave, answered after they had already pressed Save. That is no conflict with anyone."""
+    saves = list(Event.objects.filter(draft=draft, version__gt=version).values_list(
+        "actor_id", "action", "version"))
+    return saves == [(user.pk, Event.Action.SAVED, version + 1)]
+
+
 def _claim(draft: Draft, version: int) -> bool:
     return bool(Draft.objects.filter(pk=draft.pk, version=version).update(
         version=F("version") + 1, updated_at=timezone.now()))
@@ -145,8 +153,13 @@ def _claim(draft: Draft, version: int) -> bool:
 @transaction.atomic
 def draft_save(*, draft: Draft, user: Any, version: int, section: str,
                fields: Mapping[str, Any] | None = None,
-               content: Mapping[str, Any] | None = None) -> Draft:
-    """Save one step: model ``fields`` and ``content`` keys (merged into the content)."""
+               content: Mapping[str, Any] | None = None,
+               after_own_autosave: bool = False) -> Draft:
+    """Save one step: model ``fields`` and ``content`` keys (merged into the content).
+
+    ``after_own_autosave`` (the step pages, which autosave as the person types): when the one
+    save since ``version`` was this person's own, the save follows it instead of being refused.
+    """
     if not access.may_edit(user, draft):
         raise NotAllowed
     unknown = set(fields or {}) - set(DRAFT_FIELDS)
@@ -164,7 +177,11 @@ def draft_save(*, draft: Draft, user: Any, version: int, section: str,
         prefill_from_directory(draft, user=user)
     draft.full_clean()
     if not _claim(draft, version):
-        raise StaleDraft(Draft.objects.get(pk=draft.pk))
+        if not (after_own_autosave and _own_autosave_since(draft, user, version)):
+            raise StaleDraft(Draft.objects.get(pk=draft.pk))
+        version += 1
+        if not _claim(draft, version):
+            raise StaleDraft(Draft.objects.get(pk=draft.pk))
     draft.version = version + 1
     _history_reason(draft, user, f"saved {section}")
     draft.save()

@@ -226,7 +226,8 @@ def draft_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                 content[key] = forms.rows_of(key, formset)
             try:
                 draft = services.draft_save(draft=draft, user=request.user, version=version,
-                                            section=step, fields=fields, content=content)
+                                            section=step, fields=fields, content=content,
+                                            after_own_autosave=True)
             except services.StaleDraft as stale:
                 conflict = _conflict_rows(form, stale.current)
                 draft.version = stale.current.version

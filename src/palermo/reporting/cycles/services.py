@@ -153,6 +153,13 @@ def _claim_section(*, user: Any, response: Response, section: Section,
                                                            section=section)) from exc
     claimed = ResponseSection.objects.filter(pk=current.pk, version=token).update(
         version=token + 1, updated_by=user, updated_at=now)
+    if not claimed and current.version == token + 1 and current.updated_by_id == user.pk:
+        # The one save since the form was opened is this person's own autosave of the same
+        # form (a change, then Save pressed before the autosave's answer came back): not a
+        # conflict with anyone.
+        token += 1
+        claimed = ResponseSection.objects.filter(pk=current.pk, version=token).update(
+            version=token + 1, updated_by=user, updated_at=now)
     if not claimed:
         current.refresh_from_db()
         raise StaleSection(current)
