@@ -96,3 +96,15 @@ def test_the_schema_lists_the_reporting_operations() -> None:
     schema = json.loads(client_for(None).get(API + "/openapi.json").content)
     assert {"/api/v1/questionnaires", "/api/v1/cycles/{id}",
             "/api/v1/responses/{id}"} <= set(schema["paths"])
+
+
+def test_a_newly_published_questionnaire_shows_at_once_to_anonymous_callers(reference_data):
+    """Anonymous answers come from the page cache; publishing a version empties it."""
+    from tests.reporting.factories import published_version
+
+    client = client_for(None)
+    before = client.get("/api/v1/questionnaires")
+    assert before.status_code == 200 and "cache-check-untoc" not in before.content.decode()
+    published_version("cache-check-untoc")
+    after = client.get("/api/v1/questionnaires")
+    assert "cache-check-untoc" in after.content.decode()

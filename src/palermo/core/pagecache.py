@@ -43,6 +43,12 @@ from django.utils.translation import get_language
 from .models import DataVersion
 
 WATCHED_APPS = frozenset({"reference", "directory"})
+# Public data of other apps: the questionnaires (published versions are public). Answers and
+# responses are not cached for anyone, so their frequent saves do not empty the cache.
+WATCHED_MODELS = frozenset({
+    ("reporting", name) for name in ("questionnaire", "questionnaireversion", "section",
+                                     "question", "choice", "tablecolumn", "questioncitation",
+                                     "questiontag")})
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition", "ETag",
                 "Last-Modified", "Cache-Control", "Vary")
 MIN_GZIP_BYTES = 200  # as GZipMiddleware: smaller bodies grow when compressed
@@ -95,7 +101,8 @@ def changes_deferred() -> Iterator[None]:
 
 def _on_change(sender: Any, **kwargs: Any) -> None:
     meta = getattr(sender, "_meta", None)
-    if meta is None or meta.app_label not in WATCHED_APPS:
+    if meta is None or (meta.app_label not in WATCHED_APPS
+                        and (meta.app_label, meta.model_name) not in WATCHED_MODELS):
         return
     if sender.__name__.startswith("Historical"):  # django-simple-history's audit rows
         return
