@@ -6,6 +6,7 @@ and downloads the cycle's report. Run in Russian and in Arabic; axe-core on ever
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from palermo.accounts.models import User
 from palermo.reporting.models import Cycle, Question, Response
+from tests.editions.readers import docx_text
 from tests.personas import make_person
 from tests.reporting.cycles_world import build_version, make_parties
 
@@ -111,6 +113,13 @@ def test_a_cycle_is_opened_answered_by_a_focal_point_and_an_expert_and_submitted
         assert_accessible(office)
         rate = office.locator(".response-rate").inner_text()
         assert "1" in rate and str(total) in rate
+
+        # … and downloads the cycle's analytical report, with the State that answered.
+        with office.expect_download() as download:
+            office.locator(f"a[href$='/analysis/cycles/{cycle.pk}/report.docx']").click()
+        report = docx_text(Path(download.value.path()).read_bytes())
+        mexico = response.state
+        assert getattr(mexico, f"name_{lang}") in report, "the report is not in the language"
     finally:
         for context in contexts:
             context.close()
