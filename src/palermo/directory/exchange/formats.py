@@ -411,6 +411,9 @@ def _json_record(record_type: str, path: str, item: Any, inherited: dict[str, st
         if key in children:
             continue
         schema_field = field_of(record, key)
+        if type(value) is str and schema_field is not None and key not in inherited:
+            values[key] = value.strip()  # most values: text, as to_cell gives it
+            continue
         if schema_field is None or key in inherited:
             errors.append(ReadError(record_type, path, key, _("Unknown key “%(name)s”.")
                                     % {"name": key}))
