@@ -97,11 +97,14 @@ def worker(
 
 def run_one(
     port: int, path: str, *, requests: int, seconds: float, concurrency: int, use_gzip: bool,
+    cookies: list[str] | None = None,
 ) -> dict[str, Any]:
     ctx = multiprocessing.get_context("fork")
     headers = {"Host": HOST, "User-Agent": "palermo-bench"}
     if use_gzip:
         headers["Accept-Encoding"] = "gzip"
+    if cookies:
+        headers["Cookie"] = "; ".join(cookies)
     counter = ctx.Value("i", 0)
     go = ctx.Event()
     results = ctx.Queue()
@@ -174,6 +177,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--concurrency", type=int, default=4, help="client processes")
     parser.add_argument("--warmup", type=int, default=40, help="unrecorded requests first")
     parser.add_argument("--gzip", action="store_true", help="send Accept-Encoding: gzip")
+    parser.add_argument("--cookie", action="append", default=[],
+                        help="NAME=VALUE sent with every request (e.g. a session), repeatable")
     args = parser.parse_args(argv)
 
     out = []
@@ -183,9 +188,9 @@ def main(argv: list[str] | None = None) -> None:
         load_before = os.getloadavg()[0]
         if args.warmup:
             run_one(args.port, path, requests=args.warmup, seconds=2.0,
-                    concurrency=args.concurrency, use_gzip=args.gzip)
+                    concurrency=args.concurrency, use_gzip=args.gzip, cookies=args.cookie)
         result = run_one(args.port, path, requests=args.requests, seconds=args.seconds,
-                         concurrency=args.concurrency, use_gzip=args.gzip)
+                         concurrency=args.concurrency, use_gzip=args.gzip, cookies=args.cookie)
         result["load_1min"] = load_before  # the machine's load average as this URL began
         print(f"  {path:<45} {result['requests']:>6} req in {result['seconds']:5.1f} s "
               f"{result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.2f} ms"

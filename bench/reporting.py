@@ -14,11 +14,16 @@ What it does:
    articles), one cycle per version over ``--states`` States, and an answer to every question
    for every State: about nine in ten responses submitted, one answer in twenty confidential.
    Every answer is fictional and its texts say so.
-2. In one process, with Django's test Client signed in as a fictional secretariat account and
-   as a fictional focal point, requests each analysis page for ``--seconds`` and counts the
-   requests per second and the SQL queries per request; the bare view of ``bench/urls.py``
-   (a constant page through the same middleware) is measured the same way in the same run,
-   and each page's throughput is given as a share of it.
+2. Serves it as ``bench/run.py`` does: gunicorn (``--workers`` sync workers, ``DEBUG`` off,
+   ``bench.settings``) on 127.0.0.1, driven by ``bench/load.py`` from a second process with the
+   session cookie of a fictional secretariat account, then of a fictional focal point (signed
+   in by the test Client in this process; sessions live in the database). Each persona's run
+   measures the bare view of ``bench/urls.py`` first and last, and every analysis page in
+   between; a page's throughput is given as a share of the mean of the two bare runs.
+   Requests after the warm-up find the page's figures in the analysis cache (one per worker
+   process); what a page costs when they must be computed is measured separately, in-process
+   with the test Client: the first request (figures computed) and the next (figures kept),
+   with the SQL queries of each.
 3. Times the analytical report of the largest cycle as DOCX and PDF (secretariat's edition).
 4. Writes ``docs/benchmarks-reporting.md`` with the targets checked and the load average.
 """
@@ -28,7 +33,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import random
 import sys
 import time
@@ -186,8 +190,8 @@ def _value(kind: str, rng: random.Random) -> Any:
     return "Fictional answer: difficulties with mutual legal assistance and training."
 
 
-def counted(client: Any, path: str) -> tuple[Any, int]:
-    """The response to one request and the number of SQL queries it ran."""
+def counted(client: Any, path: str) -> tuple[Any, int, float]:
+    """The response to one request, the number of SQL queries it ran and its milliseconds."""
     from django.db import connection
 
     queries = 0
@@ -197,23 +201,33 @@ def counted(client: Any, path: str) -> tuple[Any, int]:
         queries += 1
         return execute(sql, params, many, context)
 
+    started = time.perf_counter()
     with connection.execute_wrapper(count):
         response = client.get(path)
-    return response, queries
+    return response, queries, 1000 * (time.perf_counter() - started)
 
 
-def measure(client: Any, path: str, seconds: float) -> dict[str, Any]:
-    for _ in range(2):
-        response = client.get(path)
-        assert response.status_code == 200, (path, response.status_code)
-    response, queries = counted(client, path)
-    count, started = 0, time.monotonic()
-    while time.monotonic() - started < seconds or count < 3:
-        client.get(path)
-        count += 1
-    elapsed = time.monotonic() - started
-    return {"path": path, "rps": count / elapsed, "ms": 1000 * elapsed / count,
-            "queries": queries, "bytes": len(response.content)}
+def in_process(client: Any, path: str) -> dict[str, Any]:
+    """A page's first request with nothing kept (its figures computed) and the next one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    first, cold_queries, cold_ms = counted(client, path)
+    assert first.status_code == 200, (path, first.status_code)
+    _response, warm_queries, warm_ms = counted(client, path)
+    return {"queries_cold": cold_queries, "ms_cold": cold_ms, "queries": warm_queries,
+            "ms_warm": warm_ms, "bytes": len(first.content)}
+
+
+def session_cookie(user: Any) -> tuple[Any, str]:
+    """A test Client signed in as the user, and its session cookie for bench/load.py."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    name = settings.SESSION_COOKIE_NAME
+    return client, f"{name}={client.cookies[name].value}"
 
 
 def auth_queries(client: Any) -> int:
@@ -249,16 +263,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--states", type=int, default=190)
     parser.add_argument("--questions", type=int, default=300)
     parser.add_argument("--cycles", type=int, default=3)
-    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--seconds", type=float, default=8.0, help="time limit per URL")
+    parser.add_argument("--requests", type=int, default=2000, help="requests per URL")
+    parser.add_argument("--concurrency", type=int, default=4, help="client processes")
+    parser.add_argument("--warmup", type=int, default=20, help="unrecorded requests per URL")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
     load_before = os.getloadavg()
     started = dt.datetime.now(dt.UTC)
-    prepare(args.states)
+    database = prepare(args.states)
     log("building the fictional reporting data")
     world = build(args.states, args.questions, args.cycles)
 
-    from django.test import Client
+    from django.db import connections
     from django.urls import reverse
 
     from palermo.reporting.analysis import reports, selectors
@@ -274,16 +292,35 @@ def main(argv: list[str] | None = None) -> None:
                                              kwargs={"pk": cycle.pk})),
         ("Difficulties and needs", reverse("reporting:analysis_needs", kwargs={"pk": cycle.pk})),
     ]
-    results = []
+    personas = {}
     for persona in ("secretariat", "focal"):
-        client = Client(HTTP_HOST="127.0.0.1")
-        client.force_login(world[persona])
+        client, cookie = session_cookie(world[persona])
         baseline = auth_queries(client) + identity_queries(world[persona])
-        bare = measure(client, "/bench/bare/", args.seconds)
-        for name, path in pages:
-            log(f"  {persona}: {name}")
-            row = measure(client, path, args.seconds)
-            row.update(name=name, persona=persona, bare_rps=bare["rps"], baseline=baseline)
+        personas[persona] = {"client": client, "cookie": cookie, "baseline": baseline}
+    connections.close_all()  # the server's processes open their own
+    port = base.free_port()
+    server = base.start_gunicorn(port, args.workers, database)
+    loads: dict[str, list[dict[str, Any]]] = {}
+    try:
+        base.wait_until_up(server, port)
+        for persona, info in personas.items():
+            log(f"+ load as the {persona}: {args.requests} requests or {args.seconds:g} s per "
+                f"URL, concurrency {args.concurrency}")
+            loads[persona] = base.run_load(
+                port, [base.BARE, *(path for _name, path in pages), base.BARE],
+                requests=args.requests, seconds=args.seconds, concurrency=args.concurrency,
+                warmup=args.warmup, use_gzip=False, cookies=(info["cookie"],))
+    finally:
+        base.stop_gunicorn(server)
+    results = []
+    for persona, info in personas.items():
+        measured = loads[persona]
+        bare = [r for r in measured if r["path"] == base.BARE]
+        bare_rps = sum(r["rps"] for r in bare) / len(bare)
+        for (name, path), row in zip(pages, measured[1:-1], strict=True):
+            log(f"  {persona}: {name} in-process")
+            row.update(in_process(info["client"], path), name=name, persona=persona,
+                       bare_rps=bare_rps, bare=bare, baseline=info["baseline"])
             results.append(row)
     reports_timed = []
     for fmt, language in (("docx", "en"), ("pdf", "en"), ("pdf", "ar")):
@@ -293,66 +330,110 @@ def main(argv: list[str] | None = None) -> None:
         reports_timed.append({"fmt": fmt, "language": language,
                               "seconds": time.monotonic() - begun, "bytes": len(built.data)})
     load_after = os.getloadavg()
-    text = render(args, world, results, reports_timed, started, load_before, load_after)
+    text = render(args, world, results, reports_timed, started, load_before, load_after,
+                  base.versions())
     args.output.write_text(text, encoding="utf-8")
     print(text)
 
 
 def render(args: argparse.Namespace, world: dict[str, Any], results: list[dict[str, Any]],
            reports_timed: list[dict[str, Any]], started: dt.datetime,
-           load_before: tuple[float, float, float], load_after: tuple[float, float, float]
-           ) -> str:
+           load_before: tuple[float, float, float], load_after: tuple[float, float, float],
+           machine: dict[str, str]) -> str:
     def ok(flag: bool) -> str:
         return "met" if flag else "**not met**"
 
+    def statuses(r: dict[str, Any]) -> str:
+        bad = sum(v for k, v in r["statuses"].items() if not k.startswith("2"))
+        bad += sum(r["errors"].values())
+        return ", ".join(r["statuses"]) + (f" ({bad} failed)" if bad else "")
+
+    loads = [r["load_1min"] for r in results]
     lines = [
         "# Benchmarks: analysis of reporting cycles",
         "",
-        f"Run of {started:%Y-%m-%d %H:%M} UTC by `bench/reporting.py` "
-        f"(`--states {args.states} --questions {args.questions} --cycles {args.cycles} "
-        f"--seconds {args.seconds:g}`), Python {platform.python_version()}, SQLite, "
-        f"{os.cpu_count()} CPUs shared with other work: load average "
-        f"{load_before[0]:.2f} / {load_before[1]:.2f} / {load_before[2]:.2f} at the start and "
-        f"{load_after[0]:.2f} / {load_after[1]:.2f} / {load_after[2]:.2f} at the end.",
+        "Generated by `.venv/bin/python bench/reporting.py` (run from the project directory); "
+        "do not edit by hand, run it again.",
         "",
-        f"Fictional data: {world['states']} States × {args.questions} questions × "
+        f"- Date: {started:%Y-%m-%d %H:%M} UTC; options `--states {args.states} --questions "
+        f"{args.questions} --cycles {args.cycles} --requests {args.requests} --seconds "
+        f"{args.seconds:g} --concurrency {args.concurrency} --warmup {args.warmup} --workers "
+        f"{args.workers}`.",
+        f"- Machine: {machine['nproc']} CPUs, {machine['cpu']}, shared with other work. Load "
+        f"average (1 min) {load_before[0]:.1f} at the start, {min(loads, default=0):.1f}–"
+        f"{max(loads, default=0):.1f} while the pages were measured, {load_after[0]:.1f} at "
+        "the end (5 and 15 min: "
+        f"{load_before[1]:.1f} / {load_before[2]:.1f} at the start, "
+        f"{load_after[1]:.1f} / {load_after[2]:.1f} at the end).",
+        f"- Software: Python {machine['python']}, Django {machine['django']}, gunicorn "
+        f"{machine['gunicorn']}, SQLite (`var/bench/reporting.sqlite3`, rebuilt by each run).",
+        f"- Fictional data: {world['states']} States × {args.questions} questions × "
         f"{args.cycles} cycles, {world['answers']:,} answers (about nine responses in ten "
         f"submitted, one answer in twenty confidential), inserted in "
-        f"{world['seconds']:.0f} s.",
+        f"{world['seconds']:.0f} s. The pages measured are those of the last cycle.",
         "",
-        "Pages are requested in one process with Django's test Client (signed in; `DEBUG` "
-        "off), as is the bare view of `bench/urls.py` in the same run: the ratio is what "
-        "travels between machines. *Own queries* leave out the session and user reads every "
-        "signed-in request makes (measured on the bare view) and, for a focal point, the "
-        "access layer's two reads of who the person is (its States as a focal point, the "
-        "responses it was invited to), cached for the request and paid by every page of "
-        "reporting.",
+        "## Method",
         "",
-        "| who | page | ms per request | requests/s | share of the bare view | SQL queries "
-        "(own) | bytes |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        f"As `bench/run.py` (docs/benchmarks.md): gunicorn serves Palermo on 127.0.0.1 with "
+        f"{args.workers} sync workers, `DEBUG` off, `DJANGO_SETTINGS_MODULE=bench.settings` "
+        "(Palermo plus the bare view `/bench/bare/`, a constant page through the whole "
+        "middleware stack); `bench/load.py`, a second process, sends the requests: for each "
+        f"URL {args.warmup} warm-up requests, then {args.concurrency} client processes until "
+        f"{args.requests:,} requests are answered or {args.seconds:g} s have passed. Every "
+        "request carries the session cookie of a fictional account signed in by the test "
+        "Client (sessions in the database): the secretariat's, then a focal point's. Each "
+        "persona's run measures the bare view first and last; *share of the bare view* "
+        "divides the page's requests per second by the mean of the two.",
+        "",
+        "After the warm-up, each worker process has the page's figures in its analysis cache "
+        "(local memory, one per process; `palermo.reporting.analysis.cache`), so the "
+        "throughput is that of a page whose figures are kept: what every reader gets until "
+        "a response is submitted or reopened. What a page costs when its figures must be "
+        "computed (after a submission, a restart, or for a new filter) is measured "
+        "in-process with the test Client against the same database, on a cleared cache: "
+        "*first request* computes the figures, *next* finds them. *Own* queries leave out "
+        "the session and user reads of every signed-in request (measured on the bare view) "
+        "and, for the focal point, the access layer's two reads of who the person is.",
+        "",
+        "## Results",
+        "",
+        "| who | page | status | requests | req/s | p50 ms | p95 ms | share of the bare view "
+        "| load (1 min) | SQL, first request (own) | SQL, next (own) | ms in-process, first "
+        "request | ms in-process, next | bytes |",
+        "|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for r in results:
+        own_cold = r["queries_cold"] - r["baseline"]
         own = r["queries"] - r["baseline"]
-        lines.append(f"| {r['persona']} | {r['name']} | {r['ms']:.1f} | {r['rps']:.1f} | "
-                     f"{100 * r['rps'] / r['bare_rps']:.1f} % | {r['queries']} ({own}) | "
-                     f"{r['bytes']:,} |")
-    bare = {r["persona"]: r["bare_rps"] for r in results}
-    lines += ["", "Bare view: " + ", ".join(f"{rps:.0f} requests/s ({who})"
-                                            for who, rps in bare.items()) + ".", "",
-              "## Analytical report (secretariat's edition, the last cycle)", "",
-              "| format | language | seconds | bytes |", "|---|---|---:|---:|"]
+        lines.append(
+            f"| {r['persona']} | {r['name']} | {statuses(r)} | {r['requests']:,} | "
+            f"{r['rps']:,.0f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
+            f"{100 * r['rps'] / r['bare_rps']:.1f} % | {r['load_1min']:.1f} | "
+            f"{r['queries_cold']} ({own_cold}) | {r['queries']} ({own}) | {r['ms_cold']:.0f} | "
+            f"{r['ms_warm']:.1f} | {r['bytes']:,} |")
+    seen: dict[str, list[dict[str, Any]]] = {}
+    for r in results:
+        seen.setdefault(r["persona"], r["bare"])
+    lines += ["", "Bare view: " + "; ".join(
+        f"{who}: {bare[0]['rps']:,.0f} req/s at the start (p50 {bare[0]['p50_ms']:.1f} ms), "
+        f"{bare[-1]['rps']:,.0f} at the end" for who, bare in seen.items()) + ".", "",
+        "## Analytical report (secretariat's edition, the last cycle)", "",
+        "Built in-process (`reports.build`), as the download does.", "",
+        "| format | language | seconds | bytes |", "|---|---|---:|---:|"]
     lines += [f"| {t['fmt']} | {t['language']} | {t['seconds']:.1f} | {t['bytes']:,} |"
               for t in reports_timed]
-    queries_ok = all(r["queries"] - r["baseline"] < QUERY_TARGET for r in results)
+    queries_ok = all(max(r["queries_cold"], r["queries"]) - r["baseline"] < QUERY_TARGET
+                     for r in results)
     ratio_ok = [r for r in results if r["rps"] / r["bare_rps"] >= RATIO_TARGET]
     report_ok = all(t["seconds"] < REPORT_TARGET for t in reports_timed)
+    busy = max([load_before[0], *loads]) > 0.5 * (os.cpu_count() or 1)
     lines += [
         "", "## Targets", "",
-        f"- Analysis pages under {QUERY_TARGET} SQL queries of their own: {ok(queries_ok)}.",
-        f"- Analysis pages at least {RATIO_TARGET:.0%} of the bare view's throughput: "
-        f"{ok(len(ratio_ok) == len(results))} ({len(ratio_ok)} of {len(results)} measured "
-        "pages).",
+        f"- Analysis pages under {QUERY_TARGET} SQL queries of their own, figures computed "
+        f"or kept: {ok(queries_ok)}.",
+        f"- Analysis pages at least {RATIO_TARGET:.0%} of the bare view's throughput, figures "
+        f"kept: {ok(len(ratio_ok) == len(results))} ({len(ratio_ok)} of {len(results)} "
+        "measured pages).",
         f"- Report under {REPORT_TARGET:.0f} s: {ok(report_ok)}.",
         "",
         "## Notes",
@@ -360,25 +441,23 @@ def render(args: argparse.Namespace, world: dict[str, Any], results: list[dict[s
         "- Every figure is aggregated by the database (`values()`/`annotate()` with "
         "conditional counts; conditions as `EXISTS` subqueries), so the number of queries "
         "does not grow with States, questions or cycles; `tests/reporting/"
-        "test_analysis_queries.py` asserts it.",
-        "- The bare view does nothing; an analysis page reads the cycle's questions, "
-        "aggregates the answers of every State and draws a chart and a table per question. "
-        "The cycle page shows one section at a time by default (about twenty questions); "
+        "test_analysis_queries.py` asserts it. A page whose figures are kept reads the "
+        "cycle and the reader's scope, and the two data tokens in one query.",
+        "- The cycle page shows one section at a time by default (about twenty questions); "
         "compliance names parties one article at a time for the secretariat, and the needs "
-        "page lists answers one priority area or one State at a time for the secretariat, so "
-        "that pages stay small at 190 States. Pages that show all sections at once are "
-        "measured too, to show what that costs.",
-        "- The throughput target is not met by these pages in this design. A request goes "
-        "to the aggregate queries over the cycle's answers (and to building their condition "
-        "subqueries), to rendering a chart and a table per question, and to what every page "
-        "of Palermo pays beyond the bare view (the base template, its form widgets, the "
-        "language links of the `site` context processor: the overview, with three small "
-        "queries, already takes about 15 ms). Caching the computed figures per cycle, "
-        "scope and filters, invalidated when a response of the cycle is submitted or "
-        "reopened, would be the next step; it was left out because a cache key that missed "
-        "the reader's scope would leak confidential counts.",
-        "",
+        "page lists answers one priority area or one State at a time for the secretariat. "
+        "The page with every section at once (300 charts and tables) is measured to show "
+        "what that costs: most of its time is rendering the page, which is not cached.",
+        "- Kept figures are keyed by page, cycle, filters, the reader's scope, language and "
+        "the data tokens (docs/decisions.md); `tests/reporting/test_analysis_cache.py` "
+        "checks that no scope gets another's figures and that a submission shows at once.",
     ]
+    if busy:
+        lines.append(
+            "- The machine was busy (see the load averages above): absolute figures are lower "
+            "than on a quiet machine, and the ratios less reliable, since the load changed "
+            "from one URL to the next.")
+    lines.append("")
     return "\n".join(lines)
 
 

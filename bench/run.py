@@ -373,7 +373,9 @@ def stop_gunicorn(process: subprocess.Popen[bytes]) -> None:
 
 
 def run_load(port: int, paths: list[str], *, requests: int, seconds: float, concurrency: int,
-             warmup: int, use_gzip: bool) -> list[dict[str, Any]]:
+             warmup: int, use_gzip: bool, cookies: tuple[str, ...] = ()
+             ) -> list[dict[str, Any]]:
+    """Drive gunicorn with bench/load.py; ``cookies`` ("name=value") go with every request."""
     command = [
         sys.executable, str(BENCH_DIR / "load.py"), "--port", str(port),
         "--requests", str(requests), "--seconds", str(seconds),
@@ -381,6 +383,8 @@ def run_load(port: int, paths: list[str], *, requests: int, seconds: float, conc
     ]
     if use_gzip:
         command.append("--gzip")
+    for cookie in cookies:
+        command += ["--cookie", cookie]
     with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True) as process:
         try:
             stdout, _ = process.communicate()

@@ -6,3 +6,8 @@ class ReportingConfig(AppConfig):
     name = "palermo.reporting"
     label = "reporting"
     verbose_name = _("Implementation reporting")
+
+    def ready(self) -> None:
+        from .analysis import cache
+
+        cache.connect_signals()  # the analysis' figures follow changes of reporting data

@@ -66,6 +66,8 @@ from palermo.reporting.models import (
     Section,
 )
 
+from . import cache
+
 SUBMITTED = Response.Status.SUBMITTED
 # Question types whose answers are counted value by value.
 COUNTED_TYPES = (Question.Type.YES_NO_PARTLY, Question.Type.SINGLE, Question.Type.MULTIPLE)
@@ -128,6 +130,7 @@ def state_scope(state_ids: set[int]) -> Scope:
 class CycleAccess:
     cycle: Cycle
     scope: Scope
+    tokens: str = ""  # the data tokens, for the analysis cache (read with the cycle)
 
 
 def cycle_for_user(user: Any, pk: int) -> CycleAccess:
@@ -136,15 +139,17 @@ def cycle_for_user(user: Any, pk: int) -> CycleAccess:
     related = "questionnaire_version__questionnaire__instrument"
     if access.is_secretariat(user):
         try:
-            cycle = Cycle.objects.select_related(related).get(pk=pk)
+            cycle = (Cycle.objects.select_related(related).annotate(**cache.token_fields())
+                     .get(pk=pk))
         except Cycle.DoesNotExist as exc:
             raise Http404 from exc
-        return CycleAccess(cycle=cycle, scope=SECRETARIAT)
+        return CycleAccess(cycle=cycle, scope=SECRETARIAT, tokens=cache.tokens_of(cycle))
     own = list(access.responses_visible_to(user).filter(cycle_id=pk)
-               .select_related(f"cycle__{related}"))
+               .select_related(f"cycle__{related}").annotate(**cache.token_fields()))
     if not own or own[0].cycle is None:
         raise Http404
-    return CycleAccess(cycle=own[0].cycle, scope=state_scope({r.state_id for r in own}))
+    return CycleAccess(cycle=own[0].cycle, scope=state_scope({r.state_id for r in own}),
+                       tokens=cache.tokens_of(own[0]))
 
 
 def analysable_cycles(user: Any) -> QuerySet[Cycle]:
@@ -217,22 +222,29 @@ def _rate_counts(responses: QuerySet[Response], key: str) -> list[dict[str, Any]
         submitted=Count("pk", filter=Q(status=SUBMITTED), distinct=True)).order_by(key))
 
 
+def visible_cycles(user: Any) -> list[Cycle]:
+    """The cycles the user sees, newest first, with their instrument and the data tokens of
+    the analysis cache (one query)."""
+    return list(analysable_cycles(user).select_related("questionnaire_version__questionnaire")
+                .annotate(**cache.token_fields()).order_by("-opens_on", "pk"))
+
+
 def overview(user: Any, filters: Filters, groups: list[RegionalGroup],
-             instruments: list[Instrument]) -> Overview:
-    """Response rates of the cycles the user sees: per cycle, per regional group and per
-    instrument (regional groups and instruments are given, read once by the caller)."""
-    cycles_qs = analysable_cycles(user)
-    if filters.instrument is not None:
-        cycles_qs = cycles_qs.filter(
-            questionnaire_version__questionnaire__instrument=filters.instrument)
-    if filters.start is not None:
-        cycles_qs = cycles_qs.filter(opens_on__gte=filters.start)
-    if filters.end is not None:
-        cycles_qs = cycles_qs.filter(opens_on__lte=filters.end)
-    responses = Response.objects.filter(cycle__in=cycles_qs.values("pk"))
+             instruments: list[Instrument], visible: list[Cycle] | None = None) -> Overview:
+    """Response rates of the cycles the user sees (``visible``, if read already): per cycle,
+    per regional group and per instrument (regional groups and instruments are given, read
+    once by the caller)."""
+    if visible is None:
+        visible = visible_cycles(user)
+    cycles = [
+        cycle for cycle in visible
+        if (filters.instrument is None
+            or cycle.questionnaire_version.questionnaire.instrument_id == filters.instrument)
+        and (filters.start is None or cycle.opens_on >= filters.start)
+        and (filters.end is None or cycle.opens_on <= filters.end)]
+    responses = Response.objects.filter(cycle_id__in=[cycle.pk for cycle in cycles])
     if filters.group is not None:
         responses = responses.filter(state__regional_groups=filters.group)
-    cycles = list(cycles_qs.order_by("-opens_on", "pk"))
     per_cycle = _rates(_rate_counts(responses, "cycle_id"), "cycle_id")
     per_group = _rates(_rate_counts(responses, "state__regional_groups"),
                        "state__regional_groups")

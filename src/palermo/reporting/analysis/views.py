@@ -25,7 +25,7 @@ from palermo.reporting import access
 from palermo.reporting.models import Section
 from palermo.reporting.texts import language_codes
 
-from . import charts, exports, reports, selectors
+from . import cache, charts, exports, reports, selectors
 from .forms import FilterForm, NeedsFilterForm
 
 ALL_SECTIONS = "all"
@@ -91,23 +91,39 @@ def compliance_chart(questions: list[selectors.ComplianceQuestion], chart_id: st
 
 # Pages -----------------------------------------------------------------------------------------
 
+def _choices(token: str) -> tuple[list[RegionalGroup], list[Instrument]]:
+    """The regional groups and instruments the filters offer (reference data)."""
+    return cache.figures(token, "choices", [], lambda: (
+        _groups(), list(Instrument.objects.order_by("position"))))
+
+
 def overview(request: HttpRequest) -> HttpResponse:
     """Response rates of the cycles the reader sees: per cycle, regional group, instrument."""
     user = _signed_in(request)
-    groups = _groups()
-    instruments = list(Instrument.objects.order_by("position"))
+    visible = selectors.visible_cycles(user)
+    token = cache.tokens_of(visible[0]) if visible else cache.tokens()
+    groups, instruments = _choices(token)
     form = FilterForm(request.GET or None, groups=groups, instruments=instruments,
                       date_label=_("Cycles opened between these dates."))
-    figures = selectors.overview(user, form.filters(), groups, instruments)
+    filters = form.filters()
+    # Rates count responses, never answers: what sets readers apart is the cycles they see.
+    seen = sorted(cycle.pk for cycle in visible)
+
+    def compute() -> dict[str, Any]:
+        figures = selectors.overview(user, filters, groups, instruments, visible)
+        return {
+            "figures": figures,
+            "cycle_chart": rate_chart(figures.cycles, "chart-cycles", _(
+                "Response rate per cycle, in per cent of the States in scope")),
+            "group_chart": rate_chart(figures.groups, "chart-groups", _(
+                "Response rate per regional group, in per cent of the States in scope")),
+            "instrument_chart": rate_chart(figures.instruments, "chart-instruments", _(
+                "Response rate per instrument, in per cent of the States in scope")),
+        }
+
+    found = cache.figures(token, "overview", [seen, filters], compute)
     return render(request, "reporting/analysis/overview.html", {
-        "form": form, "figures": figures,
-        "cycle_chart": rate_chart(figures.cycles, "chart-cycles", _(
-            "Response rate per cycle, in per cent of the States in scope")),
-        "group_chart": rate_chart(figures.groups, "chart-groups", _(
-            "Response rate per regional group, in per cent of the States in scope")),
-        "instrument_chart": rate_chart(figures.instruments, "chart-instruments", _(
-            "Response rate per instrument, in per cent of the States in scope")),
-        "is_secretariat": access.is_secretariat(user),
+        "form": form, **found, "is_secretariat": access.is_secretariat(user),
     })
 
 
@@ -127,28 +143,42 @@ def cycle_analysis(request: HttpRequest, pk: int) -> HttpResponse:
     """The cycle's response rate, and the distribution of the answers to each question."""
     seen = selectors.cycle_for_user(request.user, pk)
     cycle, scope = seen.cycle, seen.scope
-    # The regional groups come with the rates: the groups of the cycle's States.
-    whole, by_group, groups = selectors.cycle_rates(cycle)
-    sections = selectors.version_sections(cycle)
-    form = FilterForm(request.GET or None, groups=groups,
+    token = seen.tokens
+
+    def compute_rates() -> dict[str, Any]:
+        # The regional groups come with the rates: the groups of the cycle's States. Rates
+        # count responses, never answers: the same for every reader of the cycle.
+        whole, by_group, groups = selectors.cycle_rates(cycle)
+        return {"rate": whole, "groups": by_group, "group_list": groups,
+                "sections": selectors.version_sections(cycle),
+                "group_chart": rate_chart(by_group, "chart-groups", _(
+                    "Response rate per regional group, in per cent of the States in scope"))}
+
+    rates = cache.figures(token, "cycle-rates", [cycle.pk], compute_rates)
+    sections = rates["sections"]
+    form = FilterForm(request.GET or None, groups=rates["group_list"],
                       date_label=_("Responses submitted between these dates."))
     section_id, section_value = _section_choice(request, sections)
     filters = form.filters()
     filters = selectors.Filters(group=filters.group, start=filters.start, end=filters.end,
                                 section=section_id)
-    chosen = selectors.outline(cycle, sections, section_id)
-    figures = selectors.distributions(cycle, scope, filters, chosen.questions, chosen.conditions)
-    description = _bars_description()
-    for section in figures:
-        for item in section.questions:
-            if item.counted:
-                item.chart = answer_chart(item.bars, f"chart-q{item.question.pk}",
-                                          item.question.code, description)
+
+    def compute() -> list[selectors.SectionFigures]:
+        chosen = selectors.outline(cycle, sections, section_id)
+        figures = selectors.distributions(cycle, scope, filters, chosen.questions,
+                                          chosen.conditions)
+        description = _bars_description()
+        for section in figures:
+            for item in section.questions:
+                if item.counted:
+                    item.chart = answer_chart(item.bars, f"chart-q{item.question.pk}",
+                                              item.question.code, description)
+        return figures
+
+    figures = cache.figures(token, "cycle", [cycle.pk, cache.scope_key(scope), filters],
+                            compute)
     return render(request, "reporting/analysis/cycle.html", {
-        "cycle": cycle, "scope": scope, "form": form, "rate": whole, "groups": by_group,
-        "group_chart": rate_chart(by_group, "chart-groups", _(
-            "Response rate per regional group, in per cent of the States in scope")),
-        "sections": sections, "figures": figures,
+        "cycle": cycle, "scope": scope, "form": form, **rates, "figures": figures,
         "section_value": section_value, "all_sections": ALL_SECTIONS,
         "languages": _languages(),
     })
@@ -159,23 +189,31 @@ def compliance(request: HttpRequest, pk: int) -> HttpResponse:
     place, partly or not."""
     seen = selectors.cycle_for_user(request.user, pk)
     cycle, scope = seen.cycle, seen.scope
-    groups = _groups()
+    token = seen.tokens
+    groups, _instruments = _choices(token)
     form = FilterForm(request.GET or None, groups=groups,
                       date_label=_("Responses submitted between these dates."))
+    filters = form.filters()
     wanted = request.GET.get("article", "")
     article = int(wanted) if wanted.isdigit() and len(wanted) < 4 else None
     # The secretariat reads every State's answers: by article, or the page would name every
     # party under every question.
-    found = selectors.compliance(cycle, scope, form.filters(), article=article,
-                                 with_parties=article is not None or not scope.is_secretariat)
-    provisions = found.provisions
-    charts_by_provision = [
-        (provision, compliance_chart(provision.questions, f"provision-{i}-chart",
-                                     provision.citation))
-        for i, provision in enumerate(provisions, 1)]
+    with_parties = article is not None or not scope.is_secretariat
+
+    def compute() -> tuple[list[int], list[tuple[selectors.Provision, SafeString]]]:
+        found = selectors.compliance(cycle, scope, filters, article=article,
+                                     with_parties=with_parties)
+        return found.articles, [
+            (provision, compliance_chart(provision.questions, f"provision-{i}-chart",
+                                         provision.citation))
+            for i, provision in enumerate(found.provisions, 1)]
+
+    articles, provisions = cache.figures(
+        token, "compliance", [cycle.pk, cache.scope_key(scope), filters, article, with_parties],
+        compute)
     return render(request, "reporting/analysis/compliance.html", {
-        "cycle": cycle, "scope": scope, "form": form, "provisions": charts_by_provision,
-        "legend": stacked_legend(), "articles": found.articles, "article": article,
+        "cycle": cycle, "scope": scope, "form": form, "provisions": provisions,
+        "legend": stacked_legend(), "articles": articles, "article": article,
     })
 
 
@@ -183,22 +221,33 @@ def needs(request: HttpRequest, pk: int) -> HttpResponse:
     """Difficulties and technical-assistance needs, per priority area and per State."""
     seen = selectors.cycle_for_user(request.user, pk)
     cycle, scope = seen.cycle, seen.scope
-    states = State.objects.filter(responses__cycle=cycle,
-                                  responses__status=selectors.SUBMITTED).order_by("name")
-    if scope.named_states is not None:
-        states = states.filter(pk__in=sorted(scope.named_states))
-    known = {s.pk: s for s in states}
+    token = seen.tokens
+    scope_key = cache.scope_key(scope)
+
+    def compute_states() -> dict[int, State]:
+        states = State.objects.filter(responses__cycle=cycle,
+                                      responses__status=selectors.SUBMITTED).order_by("name")
+        if scope.named_states is not None:
+            states = states.filter(pk__in=sorted(scope.named_states))
+        return {s.pk: s for s in states}
+
+    known = cache.figures(token, "needs-states", [cycle.pk, scope_key], compute_states)
     form = NeedsFilterForm(request.GET or None,
                            states=[(s.pk, s.name) for s in known.values()])
     area, state = form.values()
     # The secretariat reads the answers of an area or of a State at a time.
     list_answers = bool(area or state) or not scope.is_secretariat
-    found = selectors.needs(cycle, scope, area=area, state=state, known_states=known,
-                            list_answers=list_answers)
+
+    def compute() -> tuple[selectors.Needs, SafeString]:
+        found = selectors.needs(cycle, scope, area=area, state=state, known_states=known,
+                                list_answers=list_answers)
+        return found, area_chart(found.areas)
+
+    found, chart = cache.figures(token, "needs",
+                                 [cycle.pk, scope_key, area, state, list_answers], compute)
     return render(request, "reporting/analysis/needs.html", {
         "cycle": cycle, "scope": scope, "form": form, "needs": found,
-        "list_answers": list_answers,
-        "area_chart": area_chart(found.areas),
+        "list_answers": list_answers, "area_chart": chart,
     })
 
 
