@@ -234,7 +234,7 @@ def child_main(repeat: int) -> dict[str, Any]:
     from palermo.writer import services
     from palermo.writer.documents import render_request
     from palermo.writer.models import Kind
-    from tests.writer.factories import CHECKLIST, make_writer_world
+    from tests.writer.factories import checklist_key, make_writer_world
 
     def rss() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -249,7 +249,7 @@ def child_main(repeat: int) -> dict[str, Any]:
                 requesting_state=world.requesting, requested_state=world.requested,
                 urgent=True, needed_by=dt.date.today() + dt.timedelta(days=30))
             content = long_content(written)
-            content["checklist_confirmed"] = [CHECKLIST]
+            content["checklist_confirmed"] = [checklist_key()]
             drafts[written] = services.draft_save(
                 draft=draft, user=world.author, version=draft.version, section="bench",
                 fields={"measures": list(content["measure_details"]),

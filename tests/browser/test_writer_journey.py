@@ -16,7 +16,7 @@ from django.test import Client
 from palermo.accounts.models import User
 from palermo.writer.models import Draft, Status
 from tests.editions.readers import docx_text, pdf_text
-from tests.writer.factories import CHECKLIST, make_writer_world
+from tests.writer.factories import checklist_key, make_writer_world
 
 from .a11y import assert_accessible
 
@@ -103,7 +103,7 @@ def test_a_prosecutor_drafts_an_urgent_request_for_bank_records_a_reviewer_appro
     assert_accessible(page)
     page.locator("input[name='contact_name']").fill("Duty prosecutor")
     page.locator("input[name='contact_email']").fill("duty@example.org")
-    page.locator(f"input[name='checklist_confirmed'][value='{CHECKLIST}']").check()
+    page.locator(f"input[name='checklist_confirmed'][value='{checklist_key()}']").check()
     _click(page, NEXT)
 
     # Nothing is missing now; the request goes to the central authority.

@@ -144,8 +144,13 @@ COMPLETE_CONTENT = {
     "contact_phone": "+52 55 0000 0000",
     "contact_email": "duty@example.org",
     "annexes": [{"title": f"{MARKER} Copy of the law", "description": ""}],
-    "checklist_confirmed": [CHECKLIST],
+    "checklist_confirmed": [],  # the checklist item's id, set by make_draft
 }
+
+
+def checklist_key() -> str:
+    """What a draft records when the French checklist item is confirmed: the item's id."""
+    return str(ChecklistItem.objects.get(text=CHECKLIST).pk)
 
 
 def make_draft(world: WriterWorld, *, complete: bool = True, title: str = f"{MARKER} ref",
@@ -159,5 +164,5 @@ def make_draft(world: WriterWorld, *, complete: bool = True, title: str = f"{MAR
         draft = services.draft_save(
             draft=draft, user=world.author, version=draft.version, section="test",
             fields={"measures": ["mla-f"], "drafting_language": Language.objects.get(code="en")},
-            content=COMPLETE_CONTENT)
+            content={**COMPLETE_CONTENT, "checklist_confirmed": [checklist_key()]})
     return draft

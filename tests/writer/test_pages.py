@@ -185,3 +185,30 @@ def test_sharing_with_a_colleague_lets_them_edit(writer_world):
     response = author.post(f"/en/requests/{draft.pk}/share/",
                            {"colleagues": [writer_world.other_practitioner.pk]})
     assert response.status_code == 400
+
+
+def test_a_checklist_item_confirmed_in_one_language_stays_confirmed_in_another(writer_world):
+    from django.utils import translation
+
+    from palermo.directory.models import ChecklistItem
+    from palermo.writer import services
+    from tests.writer.factories import CHECKLIST
+
+    item = ChecklistItem.objects.get(text=CHECKLIST)
+    item.text_es = "Copia certificada de las disposiciones aplicadas"
+    item.save()
+    draft = make_draft(writer_world)
+    draft = services.draft_save(draft=draft, user=writer_world.author, version=draft.version,
+                                section="contact", content={"checklist_confirmed": []})
+    client = client_for(writer_world.author)
+    page = client.get(f"/es/requests/{draft.pk}/contact/").content.decode()
+    assert "Copia certificada de las disposiciones aplicadas" in page
+    response = client.post(f"/es/requests/{draft.pk}/contact/", {
+        "version": draft.version, "contact_name": "Duty", "contact_email": "d@example.org",
+        "checklist_confirmed": [str(item.pk)], "annexes-TOTAL_FORMS": 0,
+        "annexes-INITIAL_FORMS": 0, "save": "1"})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    with translation.override("en"):
+        lacking, _warnings = services.completeness(draft, user=writer_world.author)
+    assert lacking == []

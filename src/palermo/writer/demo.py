@@ -102,4 +102,4 @@ def create_writer_demo() -> int:
 def _checklist(draft: Draft, user: User) -> list[str]:
     from . import steps
 
-    return list(steps.check_context(draft, user=user).checklist)
+    return [key for key, _text in steps.check_context(draft, user=user).checklist]

@@ -558,7 +558,7 @@ class _Builder:
         confirmed = draft.content.get("checklist_confirmed", [])
         confirmed = set(confirmed) if isinstance(confirmed, list) else set()
         self.blocks.append(KeyValueTable(
-            [(present if item in confirmed else missing, item) for item in checklist],
+            [(present if key in confirmed else missing, text) for key, text in checklist],
             lang=frame.first))
 
     def warnings(self) -> list[Text]:

@@ -361,17 +361,16 @@ class ContactForm(StepForm):
         label=_("What the requested State requires: tick what the request contains"),
         required=False, widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args: Any, checklist: list[str] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, checklist: list[tuple[str, str]] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         items = list(checklist or [])
-        saved = self.draft.content.get("checklist_confirmed", [])
-        saved = saved if isinstance(saved, list) else []
-        # Keep what was ticked even if the State's list changed since.
-        choices = items + [item for item in saved if item not in items]
-        if choices:
-            self.fields["checklist_confirmed"].choices = [  # type: ignore[attr-defined]
-                (item, item) for item in choices]
-            self.initial["checklist_confirmed"] = saved
+        if items:
+            keys = {key for key, _text in items}
+            saved = self.draft.content.get("checklist_confirmed", [])
+            saved = saved if isinstance(saved, list) else []
+            self.fields["checklist_confirmed"].choices = items  # type: ignore[attr-defined]
+            self.initial["checklist_confirmed"] = [key for key in saved if key in keys]
         else:
             del self.fields["checklist_confirmed"]
 

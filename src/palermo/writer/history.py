@@ -134,7 +134,8 @@ class Names:
     def __init__(self, user: Any) -> None:
         self.user = user
         self.wanted: dict[str, set[Any]] = {"state": set(), "authority": set(),
-                                            "language": set(), "instrument": set()}
+                                            "language": set(), "instrument": set(),
+                                            "checklist": set()}
         self.known: dict[str, dict[Any, str]] = {kind: {} for kind in self.wanted}
 
     def want(self, values: dict[str, Any]) -> None:
@@ -142,6 +143,10 @@ class Names:
             if values.get(name):
                 self.wanted[kind].add(values[name])
         self.wanted["instrument"].update(_codes(values.get("legal_bases")))
+        content = values.get("content")
+        content = content if isinstance(content, dict) else {}
+        self.wanted["checklist"].update(
+            int(key) for key in _codes(content.get("checklist_confirmed")) if key.isdigit())
 
     def load(self) -> None:
         if self.wanted["state"]:
@@ -159,6 +164,14 @@ class Names:
             self.known["instrument"] = {
                 instrument.code: instrument.short_name or instrument.name
                 for instrument in Instrument.objects.filter(code__in=self.wanted["instrument"])}
+
+        if self.wanted["checklist"]:
+            from palermo.directory.models import ChecklistItem
+
+            sections = directory_access.profile_sections_visible_to(self.user)
+            self.known["checklist"] = {
+                str(item.pk): item.text for item in ChecklistItem.objects.filter(
+                    pk__in=self.wanted["checklist"], section__in=sections)}
 
     def name(self, kind: str, key: Any) -> str:
         return self.known[kind].get(key, gettext("(not shown)"))
@@ -226,7 +239,7 @@ def _row_text(key: str, row: dict[str, Any]) -> str:
     return "; ".join(cells)
 
 
-def _content_texts(content: dict[str, Any]) -> dict[str, str]:
+def _content_texts(content: dict[str, Any], names: Names) -> dict[str, str]:
     texts: dict[str, str] = {}
     for step in steps.STEPS:
         for key in step.content_keys:
@@ -245,7 +258,7 @@ def _content_texts(content: dict[str, Any]) -> dict[str, str]:
                             gettext("How it relates to the facts"), _text(detail.get("link"))),
                     )))
             elif key == "checklist_confirmed":
-                texts[key] = "\n".join(_codes(value))
+                texts[key] = "\n".join(names.name("checklist", code) for code in _codes(value))
             elif key in CHOICES:
                 raw = _text(value)
                 texts[key] = str(CHOICES[key].get(raw, raw))
@@ -259,7 +272,7 @@ def snapshot(values: dict[str, Any], names: Names) -> dict[str, str]:
     ``measure_details.<code>``, in the order of the steps."""
     texts = {name: _column_text(name, values[name], names)
              for columns in STEP_COLUMNS.values() for name in columns}
-    texts.update(_content_texts(values["content"]))
+    texts.update(_content_texts(values["content"], names))
     texts.update({name: _column_text(name, values[name], names) for name in REVIEW_COLUMNS})
     return texts
 

@@ -109,7 +109,9 @@ class Step:
 class CheckContext:
     """What the directory knows about the requested State, read once per check."""
 
-    checklist: Sequence[str] = ()
+    # The requested State's checklist as (key, text): the key (the item's id) is what a draft
+    # records as confirmed, so that a confirmation holds whatever language the text is read in.
+    checklist: Sequence[tuple[str, str]] = ()
     accepted_languages: Sequence[str] = ()  # ISO 639 codes
     accepted_language_names: Sequence[str] = ()
     known: bool = False  # whether the directory was consulted
@@ -321,8 +323,8 @@ class ContactStep(Step):
         ]
         confirmed = draft.content.get("checklist_confirmed", [])
         confirmed = set(confirmed) if isinstance(confirmed, list) else set()
-        for item in context.checklist:
-            found += self.need(item in confirmed,
+        for key, item in context.checklist:
+            found += self.need(key in confirmed,
                                _("Required by the requested State: %(item)s") % {"item": item},
                                field="checklist_confirmed")
         return found
@@ -366,7 +368,8 @@ def check_context(draft: Draft, *, user: Any) -> CheckContext:
     if authority is not None and not languages:
         languages.update((lang.code, lang.name) for lang in authority.accepted_languages.all())
     return CheckContext(
-        checklist=[item.text for item in section.checklist.all()] if section else [],
+        checklist=[(str(item.pk), item.text) for item in section.checklist.all()]
+        if section else [],
         accepted_languages=list(languages), accepted_language_names=list(languages.values()),
         known=True,
     )

@@ -121,7 +121,7 @@ def _overview(request: HttpRequest, draft: Draft, *, status: int = 200,
         "draft": draft,
         "missing": lacking,
         "warnings": steps.warnings(draft, context),
-        "checklist": context.checklist,
+        "checklist": [text for _key, text in context.checklist],
         "steps": [(step, by_step.get(step.identifier, 0))
                   for step in steps.applicable_steps(draft) if step.identifier != "check"],
         "may_edit": access.may_edit(request.user, draft),
