@@ -81,3 +81,12 @@ def test_the_overview_names_the_elements_for_the_kind(writer_world):
     html = client_for(writer_world.author).get(f"/en/requests/{draft.pk}/").content.decode()
     assert "The warrant of arrest or the judgment the request is based on" in html
     assert "art. 16" in html
+
+
+def test_the_measures_of_article_18_3_are_named_in_the_conventions_words():
+    """The labels are the shipped treaty text's, letter by letter (and translated as such)."""
+    from palermo.directory.finder import treaty_items
+    from palermo.writer.steps import MLA_MEASURE_LABELS
+
+    assert {letter: str(text) for letter, text in MLA_MEASURE_LABELS.items()} == dict(
+        treaty_items("untoc", 18, 3))

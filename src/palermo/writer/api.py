@@ -527,5 +527,6 @@ def document(request: HttpRequest, query: Query[DocumentQuery], id: int = ID,
     services.record_document(draft=draft, user=request.user, filename=filename)
     response = HttpResponse(data, content_type=mimetype)
     response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
+    response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -43,14 +43,29 @@ PERSON_ROLES: list[tuple[str, Promise]] = [
 ]
 
 
+# The measures of art. 18(3)(a)–(i) in the Convention's words (the English text; the other
+# languages' catalogues hold the Convention's official wording in that language).
+MLA_MEASURE_LABELS: dict[str, Promise] = {
+    "a": _("Taking evidence or statements from persons"),
+    "b": _("Effecting service of judicial documents"),
+    "c": _("Executing searches and seizures, and freezing"),
+    "d": _("Examining objects and sites"),
+    "e": _("Providing information, evidentiary items and expert evaluations"),
+    "f": _("Providing originals or certified copies of relevant documents and records, "
+           "including government, bank, financial, corporate or business records"),
+    "g": _("Identifying or tracing proceeds of crime, property, instrumentalities or other "
+           "things for evidentiary purposes"),
+    "h": _("Facilitating the voluntary appearance of persons in the requesting State Party"),
+    "i": _("Any other type of assistance that is not contrary to the domestic law of the "
+           "requested State Party"),
+}
+
+
 def measure_label(code: str) -> str:
     """The measure's name in the active language, citing its provision."""
-    from palermo.directory.finder import treaty_items
-
     if code.startswith("mla-"):
         letter = code.removeprefix("mla-")
-        items = dict(treaty_items("untoc", 18, 3))
-        return f"{format_citation(18, 3, letter)}: {items.get(letter, '')}"
+        return f"{format_citation(18, 3, letter)}: {MLA_MEASURE_LABELS.get(letter, '')}"
     labels: dict[str, Promise] = {
         "video": _("Hearing of a witness or expert by video conference (art. 18(18))"),
         "other": _("Other assistance not contrary to the domestic law of the requested State"),
