@@ -16,6 +16,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -91,6 +92,14 @@ def compliance_chart(questions: list[selectors.ComplianceQuestion], chart_id: st
 
 # Pages -----------------------------------------------------------------------------------------
 
+def _with_html(template: str, context: dict[str, Any]) -> dict[str, Any]:
+    """The figures, and their part of the page rendered once to be kept with them: it holds
+    nothing of the request or the reader (no CSRF token, no name), only the figures, whose
+    key already says whose they are."""
+    context["figures_html"] = render_to_string(f"reporting/analysis/{template}", context)
+    return context
+
+
 def _choices(token: str) -> tuple[list[RegionalGroup], list[Instrument]]:
     """The regional groups and instruments the filters offer (reference data)."""
     return cache.figures(token, "choices", [], lambda: (
@@ -111,7 +120,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
     def compute() -> dict[str, Any]:
         figures = selectors.overview(user, filters, groups, instruments, visible)
-        return {
+        return _with_html("_overview_figures.html", {
             "figures": figures,
             "cycle_chart": rate_chart(figures.cycles, "chart-cycles", _(
                 "Response rate per cycle, in per cent of the States in scope")),
@@ -119,7 +128,7 @@ def overview(request: HttpRequest) -> HttpResponse:
                 "Response rate per regional group, in per cent of the States in scope")),
             "instrument_chart": rate_chart(figures.instruments, "chart-instruments", _(
                 "Response rate per instrument, in per cent of the States in scope")),
-        }
+        })
 
     found = cache.figures(token, "overview", [seen, filters], compute)
     return render(request, "reporting/analysis/overview.html", {
@@ -149,10 +158,12 @@ def cycle_analysis(request: HttpRequest, pk: int) -> HttpResponse:
         # The regional groups come with the rates: the groups of the cycle's States. Rates
         # count responses, never answers: the same for every reader of the cycle.
         whole, by_group, groups = selectors.cycle_rates(cycle)
-        return {"rate": whole, "groups": by_group, "group_list": groups,
-                "sections": selectors.version_sections(cycle),
-                "group_chart": rate_chart(by_group, "chart-groups", _(
-                    "Response rate per regional group, in per cent of the States in scope"))}
+        found = {"rate": whole, "groups": by_group, "group_list": groups,
+                 "sections": selectors.version_sections(cycle),
+                 "group_chart": rate_chart(by_group, "chart-groups", _(
+                     "Response rate per regional group, in per cent of the States in scope"))}
+        found["rate_html"] = render_to_string("reporting/analysis/_cycle_rate.html", found)
+        return found
 
     rates = cache.figures(token, "cycle-rates", [cycle.pk], compute_rates)
     sections = rates["sections"]
@@ -163,7 +174,7 @@ def cycle_analysis(request: HttpRequest, pk: int) -> HttpResponse:
     filters = selectors.Filters(group=filters.group, start=filters.start, end=filters.end,
                                 section=section_id)
 
-    def compute() -> list[selectors.SectionFigures]:
+    def compute() -> dict[str, Any]:
         chosen = selectors.outline(cycle, sections, section_id)
         figures = selectors.distributions(cycle, scope, filters, chosen.questions,
                                           chosen.conditions)
@@ -173,12 +184,12 @@ def cycle_analysis(request: HttpRequest, pk: int) -> HttpResponse:
                 if item.counted:
                     item.chart = answer_chart(item.bars, f"chart-q{item.question.pk}",
                                               item.question.code, description)
-        return figures
+        return _with_html("_cycle_answers.html", {"figures": figures})
 
-    figures = cache.figures(token, "cycle", [cycle.pk, cache.scope_key(scope), filters],
-                            compute)
+    found = cache.figures(token, "cycle", [cycle.pk, cache.scope_key(scope), filters],
+                          compute)
     return render(request, "reporting/analysis/cycle.html", {
-        "cycle": cycle, "scope": scope, "form": form, **rates, "figures": figures,
+        "cycle": cycle, "scope": scope, "form": form, **rates, **found,
         "section_value": section_value, "all_sections": ALL_SECTIONS,
         "languages": _languages(),
     })
@@ -200,20 +211,20 @@ def compliance(request: HttpRequest, pk: int) -> HttpResponse:
     # party under every question.
     with_parties = article is not None or not scope.is_secretariat
 
-    def compute() -> tuple[list[int], list[tuple[selectors.Provision, SafeString]]]:
+    def compute() -> dict[str, Any]:
         found = selectors.compliance(cycle, scope, filters, article=article,
                                      with_parties=with_parties)
-        return found.articles, [
-            (provision, compliance_chart(provision.questions, f"provision-{i}-chart",
-                                         provision.citation))
-            for i, provision in enumerate(found.provisions, 1)]
+        return _with_html("_compliance_figures.html", {
+            "articles": found.articles, "legend": stacked_legend(), "provisions": [
+                (provision, compliance_chart(provision.questions, f"provision-{i}-chart",
+                                             provision.citation))
+                for i, provision in enumerate(found.provisions, 1)]})
 
-    articles, provisions = cache.figures(
+    found = cache.figures(
         token, "compliance", [cycle.pk, cache.scope_key(scope), filters, article, with_parties],
         compute)
     return render(request, "reporting/analysis/compliance.html", {
-        "cycle": cycle, "scope": scope, "form": form, "provisions": provisions,
-        "legend": stacked_legend(), "articles": articles, "article": article,
+        "cycle": cycle, "scope": scope, "form": form, **found, "article": article,
     })
 
 
@@ -238,16 +249,16 @@ def needs(request: HttpRequest, pk: int) -> HttpResponse:
     # The secretariat reads the answers of an area or of a State at a time.
     list_answers = bool(area or state) or not scope.is_secretariat
 
-    def compute() -> tuple[selectors.Needs, SafeString]:
+    def compute() -> dict[str, Any]:
         found = selectors.needs(cycle, scope, area=area, state=state, known_states=known,
                                 list_answers=list_answers)
-        return found, area_chart(found.areas)
+        return _with_html("_needs_figures.html", {
+            "needs": found, "list_answers": list_answers, "area_chart": area_chart(found.areas)})
 
-    found, chart = cache.figures(token, "needs",
-                                 [cycle.pk, scope_key, area, state, list_answers], compute)
+    found = cache.figures(token, "needs", [cycle.pk, scope_key, area, state, list_answers],
+                          compute)
     return render(request, "reporting/analysis/needs.html", {
-        "cycle": cycle, "scope": scope, "form": form, "needs": found,
-        "list_answers": list_answers, "area_chart": chart,
+        "cycle": cycle, "scope": scope, "form": form, **found,
     })
 
 
