@@ -26,6 +26,7 @@ from palermo.reference.models import Article
 from palermo.reporting.models import (
     Answer,
     AnswerFile,
+    Choice,
     ClarificationRequest,
     Cycle,
     PriorityArea,
@@ -89,10 +90,13 @@ class LeakWorld:
     a2: Response
     b1: Response
     b2: Response
+    supplementary_a: Response  # A's supplementary information, not yet submitted
     clarification: ClarificationRequest
     file: AnswerFile
     people: dict[str, User | None]
     draft_section_pk: int
+    draft_question_pk: int
+    draft_choice_pk: int
 
     def section_pk(self, code: str) -> int:
         return section(self.version, code).pk
@@ -163,6 +167,10 @@ def leak_world(reference_data: None, settings: Any, tmp_path: Any, secretariat: 
     supplementary.published_at = timezone.now()
     supplementary.save()
 
+    started = fa.post(reverse("reporting:supplementary_start"),
+                      {"state": a1.state_id, "version": supplementary.pk})
+    assert started.status_code == 302, started.content.decode()[:2000]
+
     a1.refresh_from_db()
     a2.refresh_from_db()
     a2_answer = Answer.objects.get(response=a2, question__code="6-4")
@@ -172,13 +180,17 @@ def leak_world(reference_data: None, settings: Any, tmp_path: Any, secretariat: 
     return LeakWorld(
         version=version, draft_questionnaire=draft, supplementary=supplementary,
         cycle=cycle, cycle2=cycle2, a1=a1, a2=a2, b1=b1, b2=b2,
+        supplementary_a=Response.objects.get(cycle__isnull=True, state=a1.state),
         clarification=ClarificationRequest.objects.get(response=a1),
         file=AnswerFile.objects.get(answer__response=a1),
         people={"anonymous": None, "practitioner_a": practitioner_a, "editor_a": editor_a,
                 "focal_point_a": focal_point_a, "expert_a": expert_a,
                 "focal_point_b": focal_point_b, "expert_b": expert_b,
                 "reviewer_a": reviewer_a, "secretariat": secretariat},
-        draft_section_pk=Section.objects.get(questionnaire_version=draft).pk)
+        draft_section_pk=Section.objects.get(questionnaire_version=draft).pk,
+        draft_question_pk=Question.objects.get(questionnaire_version=draft, code="5-2").pk,
+        draft_choice_pk=Choice.objects.filter(question__questionnaire_version=draft)
+        .order_by("pk")[0].pk)
 
 
 def services_second_cycle(version: QuestionnaireVersion, user: User, closes: dt.date) -> Cycle:

@@ -83,6 +83,7 @@ class Channel:
 def channels(w: LeakWorld) -> dict[str, Channel]:
     r = "/en/reporting"
     a1, a2, b1 = w.a1.pk, w.a2.pk, w.b1.pk
+    supp = w.supplementary_a.pk
     c1, c2 = w.cycle.pk, w.cycle2.pk
     art5, cases = w.section_pk("art-5"), w.section_pk("cases")
     q64 = w.question_pk("6-4")
@@ -91,7 +92,8 @@ def channels(w: LeakWorld) -> dict[str, Channel]:
     draft = r + "/questionnaires/leak-draft/v1/"
     links = {f'href="{r}/responses/{a1}/"': A1 - SECRETARIAT,
              f'href="{r}/responses/{a2}/"': A2 - SECRETARIAT,
-             f'href="{r}/responses/{b1}/"': B1 - SECRETARIAT}
+             f'href="{r}/responses/{b1}/"': B1 - SECRETARIAT,
+             f'href="{r}/responses/{supp}/"': A2 - SECRETARIAT}
 
     def obj(url: str, pk: int, **kwargs: Any) -> Channel:
         return Channel(url, missing=url.replace(f"/{pk}/", f"/{MISSING}/", 1)
@@ -125,9 +127,25 @@ def channels(w: LeakWorld) -> dict[str, Channel]:
         "draft version: delete a section": Channel(
             draft + f"sections/{w.draft_section_pk}/delete/", reached_by=SECRETARIAT,
             shows={QUESTIONNAIRE_DRAFT: SECRETARIAT}),
+        "draft version: a section": Channel(draft + f"sections/{w.draft_section_pk}/",
+                                            reached_by=SECRETARIAT,
+                                            shows={QUESTIONNAIRE_DRAFT: SECRETARIAT}),
+        "draft version: a question": Channel(draft + f"questions/{w.draft_question_pk}/",
+                                             reached_by=SECRETARIAT,
+                                             shows={QUESTIONNAIRE_DRAFT: SECRETARIAT}),
+        "draft version: new choice": Channel(
+            draft + f"questions/{w.draft_question_pk}/choices/new/", reached_by=SECRETARIAT,
+            shows={QUESTIONNAIRE_DRAFT: SECRETARIAT}),
+        "draft version: a choice": Channel(
+            draft + f"questions/{w.draft_question_pk}/choices/{w.draft_choice_pk}/",
+            reached_by=SECRETARIAT, shows={QUESTIONNAIRE_DRAFT: SECRETARIAT}),
+        "draft version: new column": Channel(
+            draft + f"questions/{w.draft_question_pk}/columns/new/", reached_by=SECRETARIAT,
+            shows={QUESTIONNAIRE_DRAFT: SECRETARIAT}),
         "new questionnaire": Channel(f"{r}/questionnaires/new/", reached_by=SECRETARIAT),
         # Cycles (the secretariat's pages) and their clarification requests.
-        "cycle list": Channel(f"{r}/cycles/", reached_by=SECRETARIAT),
+        "cycle list": Channel(f"{r}/cycles/", reached_by=SECRETARIAT, lists={
+            f'href="{r}/responses/{supp}/"': SECRETARIAT}),
         "new cycle": Channel(f"{r}/cycles/new/", reached_by=SECRETARIAT),
         "cycle page": obj(f"{r}/cycles/{c1}/", c1, reached_by=SECRETARIAT),
         "cycle page, filtered": obj(f"{r}/cycles/{c1}/?status=submitted", c1,
@@ -142,6 +160,9 @@ def channels(w: LeakWorld) -> dict[str, Channel]:
             f"/clarifications/{clar}/": A1}),
         "A's draft": obj(f"{r}/responses/{a2}/", a2, reached_by=A2),
         "B's response": obj(f"{r}/responses/{b1}/", b1, reached_by=B1),
+        "A's supplementary information": obj(f"{r}/responses/{supp}/", supp, reached_by=A2),
+        "API A's supplementary information": obj(f"/api/v1/responses/{supp}", supp,
+                                                 how="json", reached_by=A2),
         "A's section art-5": obj(f"{r}/responses/{a1}/sections/{art5}/", a1, reached_by=A1),
         "A's section cases": obj(f"{r}/responses/{a1}/sections/{cases}/", a1, reached_by=A1,
                                  shows={CONF_A: A1, FILE_A: A1}),
@@ -228,7 +249,8 @@ def channels(w: LeakWorld) -> dict[str, Channel]:
                                        '"state": "FRA"': frozenset({"focal_point_b",
                                                                     "secretariat"})}),
         "API responses": Channel("/api/v1/responses", how="json", lists={
-            f'"id": {a1},': A1, f'"id": {a2},': A2, f'"id": {b1},': B1}),
+            f'"id": {a1},': A1, f'"id": {a2},': A2, f'"id": {b1},': B1,
+            f'"id": {supp},': A2}),
         "API responses of the second cycle": Channel(f"/api/v1/responses?cycle={c2}",
                                                      how="json",
                                                      lists={f'"id": {a2},': A2}),
@@ -276,6 +298,8 @@ def _names() -> list[str]:
     from types import SimpleNamespace
 
     fake = SimpleNamespace(a1=SimpleNamespace(pk=1, state_id=1), a2=SimpleNamespace(pk=2),
+                           supplementary_a=SimpleNamespace(pk=11), draft_question_pk=12,
+                           draft_choice_pk=13,
                            b1=SimpleNamespace(pk=3, state_id=2), cycle=SimpleNamespace(pk=4),
                            cycle2=SimpleNamespace(pk=5), clarification=SimpleNamespace(pk=6),
                            file=SimpleNamespace(pk=7), section_pk=lambda code: 8,
