@@ -34,6 +34,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Subquery
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 
 from palermo.core.models import DataVersion
 
@@ -97,17 +98,49 @@ def scope_key(scope: Any) -> list[Any]:
             ids(scope.confidential_states)]
 
 
-def figures(token: str, page: str, parts: list[Any], compute: Callable[[], T]) -> T:
-    """What ``compute`` returns for these key parts, from the cache or computed and kept."""
+def _key(token: str, page: str, parts: list[Any]) -> str:
     raw = json.dumps([page, token, translation.get_language() or "", parts],
                      default=str, sort_keys=True)
-    key = PREFIX + hashlib.sha256(raw.encode()).hexdigest()
+    return PREFIX + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def figures(token: str, page: str, parts: list[Any], compute: Callable[[], T]) -> T:
+    """What ``compute`` returns for these key parts, from the cache or computed and kept."""
+    key = _key(token, page, parts)
     found = cache.get(key)
     if found is not None:
         return found
     value = compute()
     cache.set(key, value, TIMEOUT)
     return value
+
+
+def page_figures(token: str, page: str, parts: list[Any],
+                 compute: Callable[[], dict[str, Any]], shown: set[str]) -> dict[str, Any]:
+    """As :func:`figures` for a page's context, kept in two entries: what the page shows
+    (``shown``: the rendered figures and small values), read on every request, and the
+    figures as objects, read only if something asks for them (a test, a debugger), since
+    reading hundreds of objects back from the cache costs more than rendering the page."""
+    key = _key(token, page, parts)
+    found = cache.get(key)
+    if found is None:
+        value = compute()
+        light = {name: item for name, item in value.items() if name in shown}
+        cache.set_many({key: (light, sorted(value)), key + ":objects": value}, TIMEOUT)
+        return value
+    light, names = found
+
+    def objects() -> dict[str, Any]:
+        value = cache.get(key + ":objects")
+        if value is None:
+            value = compute()
+            cache.set(key + ":objects", value, TIMEOUT)
+        return value
+
+    def lazy(name: str) -> Any:
+        return SimpleLazyObject(lambda: objects()[name])
+
+    return {**{name: lazy(name) for name in names if name not in light}, **light}
 
 
 # What replaces the reporting token --------------------------------------------------------

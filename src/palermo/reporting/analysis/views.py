@@ -100,10 +100,14 @@ def _with_html(template: str, context: dict[str, Any]) -> dict[str, Any]:
     return context
 
 
-def _choices(token: str) -> tuple[list[RegionalGroup], list[Instrument]]:
-    """The regional groups and instruments the filters offer (reference data)."""
-    return cache.figures(token, "choices", [], lambda: (
-        _groups(), list(Instrument.objects.order_by("position"))))
+def _groups_kept(token: str) -> list[RegionalGroup]:
+    """The regional groups the filters offer (reference data)."""
+    return cache.figures(token, "groups", [], _groups)
+
+
+def _instruments_kept(token: str) -> list[Instrument]:
+    return cache.figures(token, "instruments", [],
+                         lambda: list(Instrument.objects.order_by("position")))
 
 
 def overview(request: HttpRequest) -> HttpResponse:
@@ -111,7 +115,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     user = _signed_in(request)
     visible = selectors.visible_cycles(user)
     token = cache.tokens_of(visible[0]) if visible else cache.tokens()
-    groups, instruments = _choices(token)
+    groups, instruments = _groups_kept(token), _instruments_kept(token)
     form = FilterForm(request.GET or None, groups=groups, instruments=instruments,
                       date_label=_("Cycles opened between these dates."))
     filters = form.filters()
@@ -130,7 +134,7 @@ def overview(request: HttpRequest) -> HttpResponse:
                 "Response rate per instrument, in per cent of the States in scope")),
         })
 
-    found = cache.figures(token, "overview", [seen, filters], compute)
+    found = cache.page_figures(token, "overview", [seen, filters], compute, {"figures_html"})
     return render(request, "reporting/analysis/overview.html", {
         "form": form, **found, "is_secretariat": access.is_secretariat(user),
     })
@@ -186,8 +190,8 @@ def cycle_analysis(request: HttpRequest, pk: int) -> HttpResponse:
                                               item.question.code, description)
         return _with_html("_cycle_answers.html", {"figures": figures})
 
-    found = cache.figures(token, "cycle", [cycle.pk, cache.scope_key(scope), filters],
-                          compute)
+    found = cache.page_figures(token, "cycle", [cycle.pk, cache.scope_key(scope), filters],
+                               compute, {"figures_html"})
     return render(request, "reporting/analysis/cycle.html", {
         "cycle": cycle, "scope": scope, "form": form, **rates, **found,
         "section_value": section_value, "all_sections": ALL_SECTIONS,
@@ -201,7 +205,7 @@ def compliance(request: HttpRequest, pk: int) -> HttpResponse:
     seen = selectors.cycle_for_user(request.user, pk)
     cycle, scope = seen.cycle, seen.scope
     token = seen.tokens
-    groups, _instruments = _choices(token)
+    groups = _groups_kept(token)
     form = FilterForm(request.GET or None, groups=groups,
                       date_label=_("Responses submitted between these dates."))
     filters = form.filters()
@@ -220,9 +224,9 @@ def compliance(request: HttpRequest, pk: int) -> HttpResponse:
                                              provision.citation))
                 for i, provision in enumerate(found.provisions, 1)]})
 
-    found = cache.figures(
+    found = cache.page_figures(
         token, "compliance", [cycle.pk, cache.scope_key(scope), filters, article, with_parties],
-        compute)
+        compute, {"figures_html", "articles"})
     return render(request, "reporting/analysis/compliance.html", {
         "cycle": cycle, "scope": scope, "form": form, **found, "article": article,
     })
@@ -235,28 +239,31 @@ def needs(request: HttpRequest, pk: int) -> HttpResponse:
     token = seen.tokens
     scope_key = cache.scope_key(scope)
 
-    def compute_states() -> dict[int, State]:
+    read: dict[int, State] = {}  # the States themselves, when read by this request
+
+    def compute_states() -> list[tuple[int, str]]:
         states = State.objects.filter(responses__cycle=cycle,
                                       responses__status=selectors.SUBMITTED).order_by("name")
         if scope.named_states is not None:
             states = states.filter(pk__in=sorted(scope.named_states))
-        return {s.pk: s for s in states}
+        read.update((s.pk, s) for s in states)
+        return [(s.pk, s.name) for s in read.values()]
 
-    known = cache.figures(token, "needs-states", [cycle.pk, scope_key], compute_states)
-    form = NeedsFilterForm(request.GET or None,
-                           states=[(s.pk, s.name) for s in known.values()])
+    # The States one may choose: plain pairs, cheaper to read back than 190 objects.
+    choices = cache.figures(token, "needs-states", [cycle.pk, scope_key], compute_states)
+    form = NeedsFilterForm(request.GET or None, states=choices)
     area, state = form.values()
     # The secretariat reads the answers of an area or of a State at a time.
     list_answers = bool(area or state) or not scope.is_secretariat
 
     def compute() -> dict[str, Any]:
-        found = selectors.needs(cycle, scope, area=area, state=state, known_states=known,
-                                list_answers=list_answers)
+        found = selectors.needs(cycle, scope, area=area, state=state,
+                                known_states=read or None, list_answers=list_answers)
         return _with_html("_needs_figures.html", {
             "needs": found, "list_answers": list_answers, "area_chart": area_chart(found.areas)})
 
-    found = cache.figures(token, "needs", [cycle.pk, scope_key, area, state, list_answers],
-                          compute)
+    found = cache.page_figures(token, "needs", [cycle.pk, scope_key, area, state, list_answers],
+                               compute, {"figures_html"})
     return render(request, "reporting/analysis/needs.html", {
         "cycle": cycle, "scope": scope, "form": form, **found,
     })
