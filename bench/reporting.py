@@ -211,7 +211,8 @@ def in_process(client: Any, path: str) -> dict[str, Any]:
     """A page's first request with nothing kept (its figures computed) and the next one."""
     from django.core.cache import cache
 
-    cache.clear()
+    client.get(path)  # the process warmed up (templates compiled, translations read) …
+    cache.clear()  # … but nothing kept: the figures are computed again
     first, cold_queries, cold_ms = counted(client, path)
     assert first.status_code == 200, (path, first.status_code)
     _response, warm_queries, warm_ms = counted(client, path)
@@ -390,8 +391,9 @@ def render(args: argparse.Namespace, world: dict[str, Any], results: list[dict[s
         "throughput is that of a page whose figures are kept: what every reader gets until "
         "a response is submitted or reopened. What a page costs when its figures must be "
         "computed (after a submission, a restart, or for a new filter) is measured "
-        "in-process with the test Client against the same database, on a cleared cache: "
-        "*first request* computes the figures, *next* finds them. *Own* queries leave out "
+        "in-process with the test Client against the same database, in a warmed-up process "
+        "whose cache was just cleared: *first request* computes the figures, *next* finds "
+        "them. *Own* queries leave out "
         "the session and user reads of every signed-in request (measured on the bare view) "
         "and, for the focal point, the access layer's two reads of who the person is.",
         "",
@@ -447,7 +449,13 @@ def render(args: argparse.Namespace, world: dict[str, Any], results: list[dict[s
         "compliance names parties one article at a time for the secretariat, and the needs "
         "page lists answers one priority area or one State at a time for the secretariat. "
         "The page with every section at once (300 charts and tables) is measured to show "
-        "what that costs: most of its time is rendering the page, which is not cached.",
+        "what that costs when its figures must be computed; once kept, it costs about what "
+        "the one-section page does, since the figures' part of a page is kept rendered.",
+        "- What is kept per page: its figures as objects, their charts, and the part of the "
+        "page that shows them, rendered (no CSRF token, no name: only figures, whose key "
+        "says whose they are). The header, the filters and the rest of the page are rendered "
+        "for every request; what remains of a kept page's time is mostly that, and the "
+        "session, user and cycle reads.",
         "- Kept figures are keyed by page, cycle, filters, the reader's scope, language and "
         "the data tokens (docs/decisions.md); `tests/reporting/test_analysis_cache.py` "
         "checks that no scope gets another's figures and that a submission shows at once.",
