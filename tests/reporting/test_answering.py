@@ -181,7 +181,7 @@ def test_a_file_is_attached_within_the_size_limit(
     url = reverse("reporting:answer_file", kwargs={"pk": response_a.pk, "file_pk": attached.pk})
     assert url in client.get(section_url(response_a, "cases")).content.decode()
     download = client.get(url)
-    assert b"".join(download.streaming_content) == b"x" * 50
+    assert download.getvalue() == b"x" * 50
     assert client_for(focal_point_b).get(url).status_code == 404
     other = reverse("reporting:answer_file", kwargs={"pk": response_b.pk,
                                                      "file_pk": attached.pk})
@@ -328,8 +328,8 @@ def test_a_focal_point_starts_and_submits_supplementary_information_without_a_cy
     assert submit(client, response).status_code == 302
     response.refresh_from_db()
     assert response.status == Response.Status.SUBMITTED
-    listing = client_for(secretariat).get(reverse("reporting:cycle_list")).content.decode()
-    assert detail_url(response) in listing.split('id="supplementary-heading"')[1]
+    cycles_page = client_for(secretariat).get(reverse("reporting:cycle_list")).content.decode()
+    assert detail_url(response) in cycles_page.split('id="supplementary-heading"')[1]
 
 
 def test_a_focal_point_of_state_b_cannot_start_supplementary_information_for_state_a(
