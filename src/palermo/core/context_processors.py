@@ -8,13 +8,24 @@ from django.urls import translate_url
 from django.utils.translation import get_language, get_language_bidi, get_language_info
 
 
+def _alternate(path: str, current: str, code: str) -> str:
+    """The same page in another language. Palermo's paths are not translated, only prefixed
+    with the language, so swapping the prefix is enough (and resolves no URL, which every page
+    would otherwise pay twelve times); other paths go through Django's ``translate_url``."""
+    prefix = f"/{current}/"
+    if current and path.startswith(prefix):
+        return f"/{code}/{path[len(prefix):]}"
+    return translate_url(path, code)
+
+
 def site(request: HttpRequest) -> dict[str, Any]:
     path = request.get_full_path()
+    current = get_language() or ""
     alternates = [
         {
             "code": code,
             "name": get_language_info(code)["name_local"],
-            "url": translate_url(path, code),
+            "url": _alternate(path, current, code),
         }
         for code, _name in settings.LANGUAGES
     ]
