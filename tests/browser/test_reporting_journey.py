@@ -90,11 +90,16 @@ def test_a_cycle_is_opened_answered_by_a_focal_point_and_an_expert_and_submitted
                        f"{first.section_id}/")
         expert_page.goto(section_url)
         assert_accessible(expert_page)
+        # "Yes" is saved as it is ticked, and the page reloads to show the question it opens.
         expert_page.locator(f"input[name='q{first.pk}'][value='yes']").check()
+        follow_up = expert_page.locator(f"input[name='q{second.pk}'][value='agreement']")
+        follow_up.wait_for()
+        expert_page.wait_for_load_state("networkidle")
+        follow_up.check()
+        expert_page.wait_for_load_state("networkidle")
         _click(expert_page, "form.answer-form .actions button[type='submit']")
-        expert_page.goto(section_url)
-        expert_page.locator(f"input[name='q{second.pk}'][value='agreement']").check()
-        _click(expert_page, "form.answer-form .actions button[type='submit']")
+        saved = {a.question.code: a.value for a in response.answers.select_related("question")}
+        assert saved == {"5-1": "yes", "5-2": "agreement"}, saved
 
         # … the focal point the second, then submits.
         count = Question.objects.get(questionnaire_version=version, code="6-1")

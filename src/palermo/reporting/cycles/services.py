@@ -209,11 +209,22 @@ def _save_answer(*, user: Any, response: Response, question: Question, answer: A
         if answer is None and value:
             answer = Answer.objects.get(response=response, question=question)
     if answer is None:
+        # Read again: the same person's autosave of this form, sent as they pressed Save,
+        # may have created it since the answers were read.
+        answer = Answer.objects.filter(response=response, question=question).first()
+    if answer is None:
         if selectors.is_answered(question, value) or confidential:
             answer = Answer(response=response, question=question, value=value,
                             confidential=confidential, updated_by=user)
-            answer.full_clean()
-            answer.save()
+            answer.full_clean(validate_unique=False)
+            try:
+                with transaction.atomic():
+                    answer.save()
+            except IntegrityError:
+                answer = Answer.objects.get(response=response, question=question)
+                _save_answer(user=user, response=response, question=question, answer=answer,
+                             value=value, confidential=confidential, uploads=(),
+                             removed_files=set())
         return
     if answer.value == value and answer.confidential == confidential:
         return
