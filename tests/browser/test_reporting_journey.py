@@ -107,7 +107,11 @@ def test_a_cycle_is_opened_answered_by_a_focal_point_and_an_expert_and_submitted
                    f"{count.section_id}/")
         assert_accessible(focal)
         focal.locator(f"input[name='q{count.pk}']").fill("4")
+        focal.locator(f"input[name='q{count.pk}']").press("Tab")  # saved as it is left
+        focal.wait_for_load_state("networkidle")
         _click(focal, "form.answer-form .actions button[type='submit']")
+        saved = {a.question.code: a.value for a in response.answers.select_related("question")}
+        assert saved.get("6-1") == 4, saved
         focal.goto(f"{base_url}/{lang}/reporting/responses/{response.pk}/")
         _click(focal, "form[action$='/submit/'] button[type='submit']")
         response.refresh_from_db()

@@ -45,6 +45,10 @@ from . import mail, selectors
 logger = logging.getLogger(__name__)
 
 
+class AnswerRace(Exception):
+    """An answer was created by another request between reading and writing it."""
+
+
 class StaleSection(Exception):
     """Someone saved the section since the form was opened; nothing was written."""
 
@@ -188,11 +192,18 @@ def section_save(*, user: Any, response: Response, section: Section, token: int,
     for question_id, value in data.values.items():
         if question_id not in shown:  # hidden by an answer of this save: left as it was
             continue
-        _save_answer(user=user, response=response, question=questions[question_id],
-                     answer=existing.get(question_id), value=value,
-                     confidential=question_id in data.confidential,
-                     uploads=data.uploads.get(question_id, ()),
-                     removed_files=data.removed_files)
+        try:
+            _save_answer(user=user, response=response, question=questions[question_id],
+                         answer=existing.get(question_id), value=value,
+                         confidential=question_id in data.confidential,
+                         uploads=data.uploads.get(question_id, ()),
+                         removed_files=data.removed_files)
+        except AnswerRace as exc:
+            # Another save of this section (an autosave sent as Save was pressed) wrote the
+            # same answer at the same moment: nothing of this one is kept, and the person sees
+            # both versions, as for any stale save.
+            raise StaleSection(ResponseSection.objects.filter(
+                response=response, section=section).first()) from exc
     if response.status == Response.Status.NOT_STARTED:
         response.status = Response.Status.IN_PROGRESS
         response.version += 1
@@ -220,11 +231,8 @@ def _save_answer(*, user: Any, response: Response, question: Question, answer: A
             try:
                 with transaction.atomic():
                     answer.save()
-            except IntegrityError:
-                answer = Answer.objects.get(response=response, question=question)
-                _save_answer(user=user, response=response, question=question, answer=answer,
-                             value=value, confidential=confidential, uploads=(),
-                             removed_files=set())
+            except IntegrityError as exc:  # created at this very moment by another request
+                raise AnswerRace from exc
         return
     if answer.value == value and answer.confidential == confidential:
         return
