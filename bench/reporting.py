@@ -236,29 +236,6 @@ def auth_queries(client: Any) -> int:
     return counted(client, "/bench/bare/")[1]
 
 
-def identity_queries(user: Any) -> int:
-    """The access layer's reads of who a person is (their States as a focal point, the
-    responses they were invited to), made once per request by any page of reporting."""
-    from django.db import connection
-
-    from palermo.accounts.models import User
-    from palermo.reporting import access
-
-    fresh = User.objects.get(pk=user.pk)
-    queries = 0
-
-    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        nonlocal queries
-        queries += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        if not access.is_secretariat(fresh):
-            access.focal_point_state_ids(fresh)
-            access.contributed_response_ids(fresh)
-    return queries
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--states", type=int, default=190)
@@ -296,7 +273,7 @@ def main(argv: list[str] | None = None) -> None:
     personas = {}
     for persona in ("secretariat", "focal"):
         client, cookie = session_cookie(world[persona])
-        baseline = auth_queries(client) + identity_queries(world[persona])
+        baseline = auth_queries(client)
         personas[persona] = {"client": client, "cookie": cookie, "baseline": baseline}
     connections.close_all()  # the server's processes open their own
     port = base.free_port()
@@ -394,8 +371,8 @@ def render(args: argparse.Namespace, world: dict[str, Any], results: list[dict[s
         "in-process with the test Client against the same database, in a warmed-up process "
         "whose cache was just cleared: *first request* computes the figures, *next* finds "
         "them. *Own* queries leave out "
-        "the session and user reads of every signed-in request (measured on the bare view) "
-        "and, for the focal point, the access layer's two reads of who the person is.",
+        "the session and user reads of every signed-in request (measured on the bare view); "
+        "who a focal point is (memberships, invitations) is read by the page's own queries.",
         "",
         "## Results",
         "",
@@ -450,12 +427,15 @@ def render(args: argparse.Namespace, world: dict[str, Any], results: list[dict[s
         "page lists answers one priority area or one State at a time for the secretariat. "
         "The page with every section at once (300 charts and tables) is measured to show "
         "what that costs when its figures must be computed; once kept, it costs about what "
-        "the one-section page does, since the figures' part of a page is kept rendered.",
-        "- What is kept per page: its figures as objects, their charts, and the part of the "
-        "page that shows them, rendered (no CSRF token, no name: only figures, whose key "
-        "says whose they are). The header, the filters and the rest of the page are rendered "
-        "for every request; what remains of a kept page's time is mostly that, and the "
-        "session, user and cycle reads.",
+        "the one-section page does, apart from sending ten times the bytes.",
+        "- What is kept per page: its figures as objects, their charts, the part of the page "
+        "that shows them, and the page's whole content inside the site's frame (headings, "
+        "filters, downloads), each rendered once per key (no CSRF token, no name: the key "
+        "says whose figures they are); the cycle with its questionnaire and instrument too. "
+        "The frame (header with the reader's name and the sign-out form, messages, footer) "
+        "is rendered for every request. What remains of a kept page's time is that frame, "
+        "the session and user reads, and one query: who may see the cycle, with the data "
+        "tokens (for a focal point, the States it answers for, read as subqueries).",
         "- Kept figures are keyed by page, cycle, filters, the reader's scope, language and "
         "the data tokens (docs/decisions.md); `tests/reporting/test_analysis_cache.py` "
         "checks that no scope gets another's figures and that a submission shows at once.",

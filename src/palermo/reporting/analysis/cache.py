@@ -66,8 +66,13 @@ def token_fields() -> dict[str, Subquery]:
 
 def tokens_of(row: Any) -> str:
     """The tokens a row annotated with :func:`token_fields` brought."""
-    reporting = getattr(row, "reporting_token", None) or _create_token()
-    return f"{getattr(row, 'reference_token', None) or '-'}.{reporting}"
+    return tokens_from(getattr(row, "reference_token", None),
+                       getattr(row, "reporting_token", None))
+
+
+def tokens_from(reference: str | None, reporting: str | None) -> str:
+    """The tokens read by :func:`token_fields` (``None`` where a row is missing)."""
+    return f"{reference or '-'}.{reporting or _create_token()}"
 
 
 def _create_token() -> str:
@@ -113,6 +118,16 @@ def figures(token: str, page: str, parts: list[Any], compute: Callable[[], T]) -
     value = compute()
     cache.set(key, value, TIMEOUT)
     return value
+
+
+def kept_cycle(pk: int) -> tuple[Any, str | None] | None:
+    """A cycle with its questionnaire and instrument, as :func:`keep_cycle` kept it, with the
+    reference token it was read under; the caller checks that both still hold."""
+    return cache.get(f"{PREFIX}cycle:{pk}")
+
+
+def keep_cycle(cycle: Any, reference_token: str | None) -> None:
+    cache.set(f"{PREFIX}cycle:{cycle.pk}", (cycle, reference_token), TIMEOUT)
 
 
 def page_figures(token: str, page: str, parts: list[Any],

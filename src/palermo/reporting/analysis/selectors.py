@@ -133,23 +133,50 @@ class CycleAccess:
     tokens: str = ""  # the data tokens, for the analysis cache (read with the cycle)
 
 
+CYCLE_RELATED = "questionnaire_version__questionnaire__instrument"
+
+
 def cycle_for_user(user: Any, pk: int) -> CycleAccess:
-    """The cycle with the viewer's scope; 404 for whoever does not see it. For a State's
-    people, their responses in the cycle (through the access layer) bring the cycle along."""
-    related = "questionnaire_version__questionnaire__instrument"
-    if access.is_secretariat(user):
-        try:
-            cycle = (Cycle.objects.select_related(related).annotate(**cache.token_fields())
-                     .get(pk=pk))
-        except Cycle.DoesNotExist as exc:
-            raise Http404 from exc
-        return CycleAccess(cycle=cycle, scope=SECRETARIAT, tokens=cache.tokens_of(cycle))
-    own = list(access.responses_visible_to(user).filter(cycle_id=pk)
-               .select_related(f"cycle__{related}").annotate(**cache.token_fields()))
-    if not own or own[0].cycle is None:
-        raise Http404
-    return CycleAccess(cycle=own[0].cycle, scope=state_scope({r.state_id for r in own}),
-                       tokens=cache.tokens_of(own[0]))
+    """The cycle with the viewer's scope; 404 for whoever does not see it.
+
+    One query decides: for the secretariat, whether the cycle exists; for a State's people,
+    their responses in the cycle (through the access layer: the States they answer for). It
+    brings the data tokens along. The cycle itself, with its questionnaire and instrument, is
+    kept in the analysis cache (:func:`.cache.kept_cycle`): when it is, the query reads only
+    what tells whether it is still the same (the cycle's last change, the reference token that
+    questionnaires and instruments replace), and the cycle is read again only if not; when it
+    is not, the query reads the cycle too."""
+    tokens = cache.token_fields()
+    names = list(tokens)  # the reference token, then the reporting token
+    secretariat = access.is_secretariat(user)
+    if secretariat:
+        rows: Any = Cycle.objects.filter(pk=pk)
+        prefix, key = "", "pk"
+    else:
+        rows = access.responses_visible_to(user).filter(cycle_id=pk)
+        prefix, key = "cycle__", "state_id"
+    kept = cache.kept_cycle(pk)
+    if kept is None:
+        found = list(rows.select_related(prefix + CYCLE_RELATED).annotate(**tokens))
+        if not found:
+            raise Http404
+        cycle = found[0] if secretariat else found[0].cycle
+        token = cache.tokens_of(found[0])
+        keys = {getattr(row, key) for row in found}
+        cache.keep_cycle(cycle, found[0].reference_token)
+    else:
+        values = list(rows.annotate(**tokens).values_list(key, prefix + "updated_at", *names))
+        if not values:
+            raise Http404
+        _key, updated, reference, reporting = values[0]
+        token = cache.tokens_from(reference, reporting)
+        keys = {row[0] for row in values}
+        cycle, kept_reference = kept
+        if (updated, reference) != (cycle.updated_at, kept_reference):
+            cycle = Cycle.objects.select_related(CYCLE_RELATED).get(pk=pk)
+            cache.keep_cycle(cycle, reference)
+    scope = SECRETARIAT if secretariat else state_scope(keys)
+    return CycleAccess(cycle=cycle, scope=scope, tokens=token)
 
 
 def analysable_cycles(user: Any) -> QuerySet[Cycle]:

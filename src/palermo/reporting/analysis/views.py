@@ -6,6 +6,7 @@ the reader may not see answers 404, as one that does not exist.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import (
@@ -17,6 +18,7 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -92,6 +94,47 @@ def compliance_chart(questions: list[selectors.ComplianceQuestion], chart_id: st
 
 # Pages -----------------------------------------------------------------------------------------
 
+QUERY_KEPT = 512  # characters: the content of a page asked for with a longer query is not kept
+
+
+def _kept_page(request: HttpRequest, *, token: str, page: str, parts: list[Any], title: str,
+               template: str, build: Callable[[], dict[str, Any]]) -> HttpResponse:
+    """An analysis page: its content rendered once per key and kept, the site's frame around
+    it rendered for every request.
+
+    The content is everything inside the frame: headings, filters, downloads and figures. It
+    holds nothing of the reader but what ``parts`` puts in the key (the reader's scope, the
+    cycles seen), nothing of the request but its query string and language (in the key too),
+    and no CSRF token (its forms are GET forms); the frame holds the reader's name, the
+    sign-out form's token and the messages. The data tokens in the key make a submission
+    show at once (:mod:`.cache`).
+
+    ``build`` returns the context the content is rendered from; when the content is kept,
+    it is offered to the frame's context lazily, built again (from the kept figures) only if
+    something reads it, such as a test."""
+    built: dict[str, Any] = {}
+
+    def context() -> dict[str, Any]:
+        if not built:
+            built.update(build())
+        return built
+
+    def compute() -> tuple[str, list[str]]:
+        return render_to_string(template, context(), request), sorted(context())
+
+    if len(request.META.get("QUERY_STRING", "")) <= QUERY_KEPT:
+        html, names = cache.figures(token, f"{page}:page",
+                                    [*parts, sorted(request.GET.lists())], compute)
+    else:
+        html, names = compute()
+    def lazy(name: str) -> Any:
+        return SimpleLazyObject(lambda: context()[name])
+
+    frame: dict[str, Any] = dict(built) or {name: lazy(name) for name in names}
+    frame.update(title=title, content_html=html)
+    return render(request, "reporting/analysis/page.html", frame)
+
+
 def _with_html(template: str, context: dict[str, Any]) -> dict[str, Any]:
     """The figures, and their part of the page rendered once to be kept with them: it holds
     nothing of the request or the reader (no CSRF token, no name), only the figures, whose
@@ -115,29 +158,35 @@ def overview(request: HttpRequest) -> HttpResponse:
     user = _signed_in(request)
     visible = selectors.visible_cycles(user)
     token = cache.tokens_of(visible[0]) if visible else cache.tokens()
-    groups, instruments = _groups_kept(token), _instruments_kept(token)
-    form = FilterForm(request.GET or None, groups=groups, instruments=instruments,
-                      date_label=_("Cycles opened between these dates."))
-    filters = form.filters()
     # Rates count responses, never answers: what sets readers apart is the cycles they see.
     seen = sorted(cycle.pk for cycle in visible)
+    is_secretariat = access.is_secretariat(user)
 
-    def compute() -> dict[str, Any]:
-        figures = selectors.overview(user, filters, groups, instruments, visible)
-        return _with_html("_overview_figures.html", {
-            "figures": figures,
-            "cycle_chart": rate_chart(figures.cycles, "chart-cycles", _(
-                "Response rate per cycle, in per cent of the States in scope")),
-            "group_chart": rate_chart(figures.groups, "chart-groups", _(
-                "Response rate per regional group, in per cent of the States in scope")),
-            "instrument_chart": rate_chart(figures.instruments, "chart-instruments", _(
-                "Response rate per instrument, in per cent of the States in scope")),
-        })
+    def build() -> dict[str, Any]:
+        groups, instruments = _groups_kept(token), _instruments_kept(token)
+        form = FilterForm(request.GET or None, groups=groups, instruments=instruments,
+                          date_label=_("Cycles opened between these dates."))
+        filters = form.filters()
 
-    found = cache.page_figures(token, "overview", [seen, filters], compute, {"figures_html"})
-    return render(request, "reporting/analysis/overview.html", {
-        "form": form, **found, "is_secretariat": access.is_secretariat(user),
-    })
+        def compute() -> dict[str, Any]:
+            figures = selectors.overview(user, filters, groups, instruments, visible)
+            return _with_html("_overview_figures.html", {
+                "figures": figures,
+                "cycle_chart": rate_chart(figures.cycles, "chart-cycles", _(
+                    "Response rate per cycle, in per cent of the States in scope")),
+                "group_chart": rate_chart(figures.groups, "chart-groups", _(
+                    "Response rate per regional group, in per cent of the States in scope")),
+                "instrument_chart": rate_chart(figures.instruments, "chart-instruments", _(
+                    "Response rate per instrument, in per cent of the States in scope")),
+            })
+
+        found = cache.page_figures(token, "overview", [seen, filters], compute,
+                                   {"figures_html"})
+        return {"form": form, **found, "is_secretariat": is_secretariat}
+
+    return _kept_page(request, token=token, page="overview", parts=[seen, is_secretariat],
+                      title=_("Analysis of reporting cycles"),
+                      template="reporting/analysis/_overview_page.html", build=build)
 
 
 def _section_choice(request: HttpRequest, sections: list[Section]) -> tuple[int | None, str]:
@@ -157,46 +206,52 @@ def cycle_analysis(request: HttpRequest, pk: int) -> HttpResponse:
     seen = selectors.cycle_for_user(request.user, pk)
     cycle, scope = seen.cycle, seen.scope
     token = seen.tokens
+    scope_key = cache.scope_key(scope)
 
-    def compute_rates() -> dict[str, Any]:
-        # The regional groups come with the rates: the groups of the cycle's States. Rates
-        # count responses, never answers: the same for every reader of the cycle.
-        whole, by_group, groups = selectors.cycle_rates(cycle)
-        found = {"rate": whole, "groups": by_group, "group_list": groups,
-                 "sections": selectors.version_sections(cycle),
-                 "group_chart": rate_chart(by_group, "chart-groups", _(
-                     "Response rate per regional group, in per cent of the States in scope"))}
-        found["rate_html"] = render_to_string("reporting/analysis/_cycle_rate.html", found)
-        return found
+    def build() -> dict[str, Any]:
+        def compute_rates() -> dict[str, Any]:
+            # The regional groups come with the rates: the groups of the cycle's States.
+            # Rates count responses, never answers: the same for every reader of the cycle.
+            whole, by_group, groups = selectors.cycle_rates(cycle)
+            found = {"rate": whole, "groups": by_group, "group_list": groups,
+                     "sections": selectors.version_sections(cycle),
+                     "group_chart": rate_chart(by_group, "chart-groups", _(
+                         "Response rate per regional group, in per cent of the States in "
+                         "scope"))}
+            found["rate_html"] = render_to_string("reporting/analysis/_cycle_rate.html", found)
+            return found
 
-    rates = cache.figures(token, "cycle-rates", [cycle.pk], compute_rates)
-    sections = rates["sections"]
-    form = FilterForm(request.GET or None, groups=rates["group_list"],
-                      date_label=_("Responses submitted between these dates."))
-    section_id, section_value = _section_choice(request, sections)
-    filters = form.filters()
-    filters = selectors.Filters(group=filters.group, start=filters.start, end=filters.end,
-                                section=section_id)
+        rates = cache.figures(token, "cycle-rates", [cycle.pk], compute_rates)
+        sections = rates["sections"]
+        form = FilterForm(request.GET or None, groups=rates["group_list"],
+                          date_label=_("Responses submitted between these dates."))
+        section_id, section_value = _section_choice(request, sections)
+        chosen = form.filters()
+        filters = selectors.Filters(group=chosen.group, start=chosen.start, end=chosen.end,
+                                    section=section_id)
 
-    def compute() -> dict[str, Any]:
-        chosen = selectors.outline(cycle, sections, section_id)
-        figures = selectors.distributions(cycle, scope, filters, chosen.questions,
-                                          chosen.conditions)
-        description = _bars_description()
-        for section in figures:
-            for item in section.questions:
-                if item.counted:
-                    item.chart = answer_chart(item.bars, f"chart-q{item.question.pk}",
-                                              item.question.code, description)
-        return _with_html("_cycle_answers.html", {"figures": figures})
+        def compute() -> dict[str, Any]:
+            outline = selectors.outline(cycle, sections, section_id)
+            figures = selectors.distributions(cycle, scope, filters, outline.questions,
+                                              outline.conditions)
+            description = _bars_description()
+            for section in figures:
+                for item in section.questions:
+                    if item.counted:
+                        item.chart = answer_chart(item.bars, f"chart-q{item.question.pk}",
+                                                  item.question.code, description)
+            return _with_html("_cycle_answers.html", {"figures": figures})
 
-    found = cache.page_figures(token, "cycle", [cycle.pk, cache.scope_key(scope), filters],
-                               compute, {"figures_html"})
-    return render(request, "reporting/analysis/cycle.html", {
-        "cycle": cycle, "scope": scope, "form": form, **rates, **found,
-        "section_value": section_value, "all_sections": ALL_SECTIONS,
-        "languages": _languages(),
-    })
+        found = cache.page_figures(token, "cycle", [cycle.pk, scope_key, filters],
+                                   compute, {"figures_html"})
+        return {"cycle": cycle, "scope": scope, "form": form, **rates, **found,
+                "section_value": section_value, "all_sections": ALL_SECTIONS,
+                "languages": _languages()}
+
+    return _kept_page(
+        request, token=token, page="cycle", parts=[cycle.pk, scope_key],
+        title=_("Analysis: %(title)s") % {"title": cycle.localized_title},
+        template="reporting/analysis/_cycle_page.html", build=build)
 
 
 def compliance(request: HttpRequest, pk: int) -> HttpResponse:
@@ -205,31 +260,38 @@ def compliance(request: HttpRequest, pk: int) -> HttpResponse:
     seen = selectors.cycle_for_user(request.user, pk)
     cycle, scope = seen.cycle, seen.scope
     token = seen.tokens
-    groups = _groups_kept(token)
-    form = FilterForm(request.GET or None, groups=groups,
-                      date_label=_("Responses submitted between these dates."))
-    filters = form.filters()
-    wanted = request.GET.get("article", "")
-    article = int(wanted) if wanted.isdigit() and len(wanted) < 4 else None
-    # The secretariat reads every State's answers: by article, or the page would name every
-    # party under every question.
-    with_parties = article is not None or not scope.is_secretariat
+    scope_key = cache.scope_key(scope)
 
-    def compute() -> dict[str, Any]:
-        found = selectors.compliance(cycle, scope, filters, article=article,
-                                     with_parties=with_parties)
-        return _with_html("_compliance_figures.html", {
-            "articles": found.articles, "legend": stacked_legend(), "provisions": [
-                (provision, compliance_chart(provision.questions, f"provision-{i}-chart",
-                                             provision.citation))
-                for i, provision in enumerate(found.provisions, 1)]})
+    def build() -> dict[str, Any]:
+        groups = _groups_kept(token)
+        form = FilterForm(request.GET or None, groups=groups,
+                          date_label=_("Responses submitted between these dates."))
+        filters = form.filters()
+        wanted = request.GET.get("article", "")
+        article = int(wanted) if wanted.isdigit() and len(wanted) < 4 else None
+        # The secretariat reads every State's answers: by article, or the page would name
+        # every party under every question.
+        with_parties = article is not None or not scope.is_secretariat
 
-    found = cache.page_figures(
-        token, "compliance", [cycle.pk, cache.scope_key(scope), filters, article, with_parties],
-        compute, {"figures_html", "articles"})
-    return render(request, "reporting/analysis/compliance.html", {
-        "cycle": cycle, "scope": scope, "form": form, **found, "article": article,
-    })
+        def compute() -> dict[str, Any]:
+            found = selectors.compliance(cycle, scope, filters, article=article,
+                                         with_parties=with_parties)
+            return _with_html("_compliance_figures.html", {
+                "articles": found.articles, "legend": stacked_legend(), "provisions": [
+                    (provision, compliance_chart(provision.questions, f"provision-{i}-chart",
+                                                 provision.citation))
+                    for i, provision in enumerate(found.provisions, 1)]})
+
+        found = cache.page_figures(
+            token, "compliance",
+            [cycle.pk, scope_key, filters, article, with_parties],
+            compute, {"figures_html", "articles"})
+        return {"cycle": cycle, "scope": scope, "form": form, **found, "article": article}
+
+    return _kept_page(
+        request, token=token, page="compliance", parts=[cycle.pk, scope_key],
+        title=_("Compliance per provision: %(title)s") % {"title": cycle.localized_title},
+        template="reporting/analysis/_compliance_page.html", build=build)
 
 
 def needs(request: HttpRequest, pk: int) -> HttpResponse:
@@ -239,34 +301,41 @@ def needs(request: HttpRequest, pk: int) -> HttpResponse:
     token = seen.tokens
     scope_key = cache.scope_key(scope)
 
-    read: dict[int, State] = {}  # the States themselves, when read by this request
+    def build() -> dict[str, Any]:
+        read: dict[int, State] = {}  # the States themselves, when read by this request
 
-    def compute_states() -> list[tuple[int, str]]:
-        states = State.objects.filter(responses__cycle=cycle,
-                                      responses__status=selectors.SUBMITTED).order_by("name")
-        if scope.named_states is not None:
-            states = states.filter(pk__in=sorted(scope.named_states))
-        read.update((s.pk, s) for s in states)
-        return [(s.pk, s.name) for s in read.values()]
+        def compute_states() -> list[tuple[int, str]]:
+            states = State.objects.filter(responses__cycle=cycle,
+                                          responses__status=selectors.SUBMITTED
+                                          ).order_by("name")
+            if scope.named_states is not None:
+                states = states.filter(pk__in=sorted(scope.named_states))
+            read.update((s.pk, s) for s in states)
+            return [(s.pk, s.name) for s in read.values()]
 
-    # The States one may choose: plain pairs, cheaper to read back than 190 objects.
-    choices = cache.figures(token, "needs-states", [cycle.pk, scope_key], compute_states)
-    form = NeedsFilterForm(request.GET or None, states=choices)
-    area, state = form.values()
-    # The secretariat reads the answers of an area or of a State at a time.
-    list_answers = bool(area or state) or not scope.is_secretariat
+        # The States one may choose: plain pairs, cheaper to read back than 190 objects.
+        choices = cache.figures(token, "needs-states", [cycle.pk, scope_key], compute_states)
+        form = NeedsFilterForm(request.GET or None, states=choices)
+        area, state = form.values()
+        # The secretariat reads the answers of an area or of a State at a time.
+        list_answers = bool(area or state) or not scope.is_secretariat
 
-    def compute() -> dict[str, Any]:
-        found = selectors.needs(cycle, scope, area=area, state=state,
-                                known_states=read or None, list_answers=list_answers)
-        return _with_html("_needs_figures.html", {
-            "needs": found, "list_answers": list_answers, "area_chart": area_chart(found.areas)})
+        def compute() -> dict[str, Any]:
+            found = selectors.needs(cycle, scope, area=area, state=state,
+                                    known_states=read or None, list_answers=list_answers)
+            return _with_html("_needs_figures.html", {
+                "needs": found, "list_answers": list_answers,
+                "area_chart": area_chart(found.areas)})
 
-    found = cache.page_figures(token, "needs", [cycle.pk, scope_key, area, state, list_answers],
-                               compute, {"figures_html"})
-    return render(request, "reporting/analysis/needs.html", {
-        "cycle": cycle, "scope": scope, "form": form, **found,
-    })
+        found = cache.page_figures(
+            token, "needs", [cycle.pk, scope_key, area, state, list_answers],
+            compute, {"figures_html"})
+        return {"cycle": cycle, "scope": scope, "form": form, **found}
+
+    return _kept_page(
+        request, token=token, page="needs", parts=[cycle.pk, scope_key],
+        title=_("Difficulties and needs: %(title)s") % {"title": cycle.localized_title},
+        template="reporting/analysis/_needs_page.html", build=build)
 
 
 def area_chart(areas: list[selectors.Area]) -> SafeString:
