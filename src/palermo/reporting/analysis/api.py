@@ -4,7 +4,8 @@ Everything is read through :mod:`palermo.reporting.access`: published questionna
 cycles and responses are the secretariat's, and their own State's for its focal points and
 the experts they invited; answers follow the same rule, confidential ones included only for
 the State's people and the secretariat. What the caller may not see answers 404, like what
-does not exist.
+does not exist. A response's answers are those its pages show: an answer to a question its
+condition hides is left out, as the analysis and its exports leave it out.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ninja import Path, Query, Router
 from palermo.api.schemas import responses
 from palermo.reporting import access
 from palermo.reporting.models import (
+    Answer,
     Cycle,
     Question,
     QuestionnaireVersion,
@@ -168,18 +170,48 @@ def response_list(request: HttpRequest,
     return [_response_out(r) for r in found]
 
 
+def _shown_answers(answers: list[Answer]) -> list[Answer]:
+    """The answers whose questions the response's pages show: without a condition, or whose
+    condition an answer of the same list meets, that answer's question being shown itself
+    (the rule of :func:`palermo.reporting.cycles.selectors.shown_questions`, read from the
+    answers and their questions alone).
+
+    An answer given before an earlier answer changed stays stored, so that it comes back if
+    that answer changes back; while its question is hidden, the pages neither show it nor
+    require it and the analysis and its exports do not count it, so it is not an answer of
+    the response here either. A condition is read against the answers given, which are the
+    ones the caller sees: whoever sees a response (its State's people, the secretariat)
+    sees every answer of it."""
+    by_question = {answer.question_id: answer for answer in answers}
+    values = {answer.question.code: answer.value for answer in answers}
+    known: dict[int, bool] = {}
+
+    def shown(question: Question, depth: int = 0) -> bool:
+        if question.pk not in known:
+            source = by_question.get(question.depends_on_id or 0)
+            known[question.pk] = question.depends_on_id is None or (
+                source is not None and depth < 50 and question.is_shown(values)
+                and shown(source.question, depth + 1))
+        return known[question.pk]
+
+    return [answer for answer in answers if shown(answer.question)]
+
+
 @router.get("/responses/{id}", response=responses(ResponseDetailOut, 404, 422),
             summary="One response with its answers",
             description="The answers the caller may see: confidential ones only for the "
-                        "State's people and the secretariat.")
+                        "State's people and the secretariat. An answer to a question that "
+                        "its condition hides (an earlier answer does not show it) is left "
+                        "out, as on the response's pages: it is neither shown, nor required, "
+                        "nor counted while the question is hidden.")
 def response_detail(request: HttpRequest,
                     id: int = Path(..., ge=1, le=MAX_ID,
                                    description="The response's number.")) -> Any:
     response = access.get_response_for_user(request.user, id)
-    answers = (access.answers_visible_to(request.user).filter(response=response)
-               .select_related("question").order_by("question__section__position",
-                                                    "question__position", "pk"))
+    answers = list(access.answers_visible_to(request.user).filter(response=response)
+                   .select_related("question__depends_on")
+                   .order_by("question__section__position", "question__position", "pk"))
     return {**_response_out(response),
             "answers": [{"question": a.question.code, "value": a.value,
-                         "confidential": a.confidential} for a in answers]}
+                         "confidential": a.confidential} for a in _shown_answers(answers)]}
 

@@ -125,4 +125,9 @@ class AnswerOut(Schema):
 
 
 class ResponseDetailOut(ResponseOut):
-    answers: list[AnswerOut]
+    answers: list[AnswerOut] = Field(
+        description="The answers the caller may see, in the questionnaire's order. An answer "
+                    "to a question hidden by its condition (the earlier answer it depends on "
+                    "does not show it) is not listed: it stays stored in case that answer "
+                    "changes back, but like on the response's pages it is neither shown, nor "
+                    "required, nor counted while the question is hidden.")
