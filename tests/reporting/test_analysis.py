@@ -290,3 +290,22 @@ def test_the_page_speaks_the_readers_language(secretariat: User, world: Cycle) -
     grulac = RegionalGroup.objects.get(code="GRULAC")
     name_fr = grulac.name_fr  # type: ignore[attr-defined]
     assert name_fr in [rate.label for rate in page.context["groups"]]
+
+
+def test_a_state_the_reader_may_not_see_is_refused_on_the_needs_page_which_stays_unfiltered(
+        focal_point_b: User, world: Cycle) -> None:
+    from .analysis_world import state
+
+    client = client_for(focal_point_b)
+    url = reverse("reporting:analysis_needs", kwargs={"pk": world.pk})
+    error = '<p class="error">Choose one of the States listed.</p>'
+    # The second request is served from the kept content: the error is part of it.
+    for _time in range(2):
+        page = client.get(url, {"state": state("MEX").pk}).content.decode()
+        assert error in page
+        assert PUBLIC_TEXT in page and MARKER not in page  # France's own answers, unfiltered
+    assert error in client.get(url, {"state": "not-a-number"}).content.decode()
+    chosen = client.get(url, {"state": state("FRA").pk}).content.decode()
+    assert error not in chosen and PUBLIC_TEXT in chosen
+    french = client.get(url.replace("/en/", "/fr/"), {"state": state("MEX").pk})
+    assert 'aria-invalid="true"' in french.content.decode()

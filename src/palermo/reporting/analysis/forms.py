@@ -88,10 +88,16 @@ class QuickSelect(forms.Select):
 
 
 class NeedsFilterForm(forms.Form):
+    """The needs page's filters. ``state`` offers only the States whose answers the reader
+    may see by name; any other (a focal point's link to another State, a mistyped number)
+    is refused with a field error naming no number, and the page is shown unfiltered."""
+
     area = forms.ChoiceField(label=_("Priority area"), required=False,
                              choices=ALL + list(PriorityArea.choices))
     state = forms.TypedChoiceField(label=_("State"), required=False, coerce=int,
-                                   empty_value=None, widget=QuickSelect)
+                                   empty_value=None, widget=QuickSelect,
+                                   error_messages={"invalid_choice": _(
+                                       "Choose one of the States listed.")})
 
     def __init__(self, data: Any, *, states: Sequence[tuple[int, str]]) -> None:
         super().__init__(data)
