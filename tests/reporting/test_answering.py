@@ -253,14 +253,8 @@ def test_a_focal_point_invites_an_expert_who_then_answers(
     assert submit(expert_client, response_a).status_code == 403
 
 
-def test_inviting_an_address_without_an_account_says_so_and_changes_nothing(
-        focal_point_a: User, response_a: Response) -> None:
-    client = client_for(focal_point_a)
-    page = client.post(reverse("reporting:response_invite", kwargs={"pk": response_a.pk}),
-                       {"email": "nobody@example.org"}, follow=True)
-    assert b"No one has a Palermo account with this address" in page.content
-    assert not ResponseContributor.objects.exists()
-    assert mail.outbox == []
+# An address without an account is invited to create one: tests/reporting/
+# test_expert_invitations.py.
 
 
 # Who sees what --------------------------------------------------------------------------------

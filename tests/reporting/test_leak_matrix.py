@@ -24,6 +24,8 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from palermo.accounts.models import Invitation
+from palermo.accounts.services import expert_invitation_create
 from palermo.reporting.models import (
     Answer,
     ClarificationMessage,
@@ -349,6 +351,8 @@ def snapshot() -> list[Any]:
         list(Answer.objects.order_by("pk").values_list("pk", "value", "confidential",
                                                        "version")),
         list(ResponseContributor.objects.order_by("pk").values_list("pk", "user_id")),
+        list(Invitation.objects.order_by("pk").values_list("pk", "email", "revoked_at",
+                                                           "mail_error")),
         list(ClarificationRequest.objects.order_by("pk").values_list("pk", "status")),
         ClarificationMessage.objects.count(),
         list(Questionnaire.objects.order_by("pk").values_list("pk", "code")),
@@ -375,6 +379,11 @@ def writes(w: LeakWorld) -> dict[str, Write]:
     clar = f"{r}/clarifications/{w.clarification.pk}/"
     draft = f"{r}/questionnaires/leak-draft/v1/"
     contributor = ResponseContributor.objects.get(response=w.a1).pk
+    focal_point_a = w.people["focal_point_a"]
+    assert focal_point_a is not None
+    invitation = (Invitation.objects.filter(response=w.a1).first()
+                  or expert_invitation_create(email="leak-expert@example.org", response=w.a1,
+                                              language="en", invited_by=focal_point_a))
     answer = {"version": 1, f"q{q64}": "LEAKWRITE", f"q{q64}-confidential": "on"}
     questionnaire = {"code": "leak-new", "kind": "questionnaire",
                      "instrument": w.version.questionnaire.instrument_id,
@@ -388,6 +397,15 @@ def writes(w: LeakWorld) -> dict[str, Write]:
                                         frozenset({"focal_point_a"}), A1),
         "remove A's expert": Write(f"{r}/responses/{a1}/experts/{contributor}/remove/", {},
                                    frozenset({"focal_point_a"}), A1),
+        "invite a new address to A's response": Write(
+            f"{r}/responses/{a1}/invite/", {"email": "leak-new@example.org"},
+            frozenset({"focal_point_a"}), A1),
+        "revoke an expert's invitation to A's response": Write(
+            f"{r}/responses/{a1}/invitations/{invitation.pk}/revoke/", {},
+            frozenset({"focal_point_a"}), A1),
+        "send an expert's invitation to A's response again": Write(
+            f"{r}/responses/{a1}/invitations/{invitation.pk}/send-again/", {},
+            frozenset({"focal_point_a"}), A1),
         "extend A's deadline": Write(f"{r}/responses/{a1}/extend/", {"until": "2099-01-01"},
                                      SECRETARIAT, SECRETARIAT),
         "reopen A's response": Write(f"{r}/responses/{a1}/reopen/", {"reason": "LEAKWRITE"},
@@ -427,7 +445,9 @@ def writes(w: LeakWorld) -> dict[str, Write]:
 
 
 @pytest.mark.parametrize("name", [
-    "submit A's draft", "invite to A's response", "remove A's expert", "extend A's deadline",
+    "submit A's draft", "invite to A's response", "remove A's expert",
+    "invite a new address to A's response", "revoke an expert's invitation to A's response",
+    "send an expert's invitation to A's response again", "extend A's deadline",
     "reopen A's response", "ask A to clarify", "reply to A's clarification",
     "close A's clarification", "save A's submitted section", "save A's draft section",
     "save B's section", "start supplementary information for A", "open a cycle",

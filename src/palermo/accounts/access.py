@@ -82,11 +82,12 @@ def invitable_states(user: Any) -> QuerySet[State]:
 
 def invitable_roles(user: Any) -> list[str]:
     """The secretariat invites any role; a focal point, editors, practitioners and reviewers of
-    requests for its State."""
+    requests for its State. Experts are invited from the reporting response they are to help
+    answer, by its State's focal points (``palermo.reporting.access``), never here."""
     if not _signed_in(user):
         return []
     if user.is_secretariat:
-        return list(Invitation.Role.values)
+        return [role for role in Invitation.Role.values if role != Invitation.Role.EXPERT]
     if focal_point_state_ids(user):
         return [Invitation.Role.EDITOR, Invitation.Role.PRACTITIONER, Invitation.Role.REVIEWER]
     return []

@@ -27,7 +27,8 @@ def in_language(url: str, language: str) -> str:
 def send_invitation(*, invitation: Invitation, token: str) -> None:
     """Mail the invitation's link; only this mail ever holds the token. The link starts with
     the public address of Palermo (``PALERMO_SITE_URL``), whoever sent the invitation from
-    wherever: a mail is read outside the inviter's browser."""
+    wherever: a mail is read outside the inviter's browser. An expert's invitation names the
+    State, the questionnaire and the cycle of its response, in the reader's language."""
     language = recipient_language(invitation.email, default=invitation.language)
     with translation.override(language):
         path = reverse("accounts:invitation_accept", kwargs={"token": token})
@@ -35,6 +36,7 @@ def send_invitation(*, invitation: Invitation, token: str) -> None:
             "invitation": invitation,
             "accept_url": settings.PALERMO_SITE_URL.rstrip("/") + path,
             "inviter": invitation.invited_by,
+            "response": invitation.response,
             "days": settings.PALERMO_INVITATION_DAYS,
         }
         subject = render_to_string("accounts/email/invitation_subject.txt", context)

@@ -87,6 +87,9 @@ class Invitation(TimeStampedModel):
     """An invitation to take a role, sent by e-mail with a link that holds a secret token.
 
     Only a hash of the token is stored: whoever reads the database cannot accept an invitation.
+    An expert's invitation names the one reporting response the person is asked to help answer
+    (and its State); accepting it makes the person a contributor of that response, never a
+    member of the State.
     """
 
     class Role(models.TextChoices):
@@ -95,6 +98,7 @@ class Invitation(TimeStampedModel):
         FOCAL_POINT = "focal_point", _("Focal point")
         REVIEWER = "reviewer", _("Reviewer of requests")
         SECRETARIAT = "secretariat", _("Secretariat")
+        EXPERT = "expert", _("Expert for a reporting response")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -112,6 +116,12 @@ class Invitation(TimeStampedModel):
         "directory.Authority", on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("authority"),
         help_text=_("Optional: the authority of the State the person will work at."),
+    )
+    response = models.ForeignKey(
+        "reporting.Response", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="expert_invitations", verbose_name=_("reporting response"),
+        help_text=_("For an expert: the response of the State the person is invited to help "
+                    "answer."),
     )
     language = models.CharField(
         _("language of the invitation"), max_length=10, choices=settings.LANGUAGES,
@@ -146,6 +156,13 @@ class Invitation(TimeStampedModel):
                            | (~models.Q(role="secretariat") & models.Q(state__isnull=False))),
                 name="invitation_state_matches_role",
             ),
+            # An expert is invited to one response (of the invitation's State); no other role
+            # names a response.
+            models.CheckConstraint(
+                condition=(models.Q(role="expert", response__isnull=False)
+                           | (~models.Q(role="expert") & models.Q(response__isnull=True))),
+                name="invitation_response_matches_role",
+            ),
         ]
         ordering = ["-created_at"]
         verbose_name = _("invitation")
@@ -157,8 +174,15 @@ class Invitation(TimeStampedModel):
 
     def clean(self) -> None:
         super().clean()
+        if (self.role == self.Role.EXPERT and self.response is not None
+                and self.response.state_id != self.state_id):
+            raise ValidationError({"response": _(
+                "An expert is invited to a response of the invitation's State.")})
         if self.authority_id is None:
             return
+        if self.role == self.Role.EXPERT:
+            raise ValidationError({"authority": _(
+                "An expert works at no authority of the State; leave this empty.")})
         if self.role == self.Role.SECRETARIAT:
             raise ValidationError({"authority": _(
                 "The secretariat works at no authority of a State; leave this empty.")})

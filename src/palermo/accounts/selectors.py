@@ -53,7 +53,9 @@ def pending_invitations(user: Any, *, state: State | None = None) -> QuerySet[In
     )
     if state is not None:
         qs = qs.filter(state=state)
-    return qs.select_related("state", "invited_by", "authority").order_by("-created_at")
+    return qs.select_related("state", "invited_by", "authority", "response__cycle",
+                             "response__questionnaire_version__questionnaire",
+                             ).order_by("-created_at")
 
 
 def token_hash(token: str) -> str:
@@ -64,5 +66,22 @@ def invitation_by_token(token: str) -> Invitation | None:
     """The invitation a link's token opens, if any (links carry the token, never the id)."""
     if not token or len(token) > 100:
         return None
-    return (Invitation.objects.select_related("state", "invited_by", "authority")
-            .filter(token_hash=token_hash(token)).first())
+    return (Invitation.objects.select_related(
+        "state", "invited_by", "authority", "response__cycle",
+        "response__questionnaire_version__questionnaire",
+    ).filter(token_hash=token_hash(token)).first())
+
+
+def pending_expert_invitations(response: Any) -> QuerySet[Invitation]:
+    """The invitations of experts to this reporting response that can still be accepted,
+    newest first (for the response's page: its caller checks who may see them)."""
+    return Invitation.objects.filter(
+        role=Invitation.Role.EXPERT, response=response, accepted_at=None, revoked_at=None,
+        expires_at__gt=timezone.now(),
+    ).select_related("invited_by").order_by("-created_at")
+
+
+def expert_invitation_of(response: Any, pk: int) -> Invitation | None:
+    """The expert invitation ``pk`` to this response, whatever its status."""
+    return (Invitation.objects.select_related("response", "state")
+            .filter(pk=pk, role=Invitation.Role.EXPERT, response=response).first())

@@ -29,6 +29,7 @@ from .selectors import token_hash
 
 if TYPE_CHECKING:
     from palermo.directory.models import Authority
+    from palermo.reporting.models import Response
 
 logger = logging.getLogger(__name__)
 
@@ -198,25 +199,65 @@ def invitation_create(
         raise PermissionDenied
     if authority is not None and not _sees_authority(invited_by, authority):
         raise PermissionDenied
-    now = timezone.now()
-    pending = Invitation.objects.filter(
-        email=email, role=role, state=state, accepted_at=None, revoked_at=None,
-        expires_at__gt=now,
-    )
-    if pending.exists():
+    if _pending(email=email, role=role, state=state).exists():
         raise ValidationError(_(
             "This address already has a pending invitation to this role. Revoke it first to "
             "send a new one."
         ))
     if _holds_role(email=email, role=role, state=state):
         raise ValidationError(_("The account with this address already has this role."))
-    invitation = Invitation(
+    return _invitation_save(Invitation(
         email=email, role=role, state=state, authority=authority, language=language,
         invited_by=invited_by,
-        # The hash of a token nobody ever receives: the link's token is made when it is mailed.
-        token_hash=token_hash(secrets.token_urlsafe(32)),
-        expires_at=now + timedelta(days=settings.PALERMO_INVITATION_DAYS),
+    ))
+
+
+@transaction.atomic
+def expert_invitation_create(*, email: str, response: Response, language: str,
+                             invited_by: User) -> Invitation:
+    """Invite a person who has no account yet to help answer a State's reporting response.
+
+    Accepting creates the account and makes the person a contributor of this response only:
+    no membership of the State, whose restricted directory entries are its practitioners'.
+    Who has an account is made a contributor at once instead
+    (``palermo.reporting.cycles.services.contributor_invite``). Who may invite: a focal point
+    of the response's State, as for contributors.
+    """
+    from palermo.reporting import access as reporting_access  # reporting builds on accounts
+
+    email = User.objects.normalize_email(email).strip().lower()
+    if not reporting_access.may_invite_contributors(invited_by, response):
+        raise PermissionDenied
+    if _pending(email=email, role=Invitation.Role.EXPERT, state=response.state,
+                response=response).exists():
+        raise ValidationError(_(
+            "This address already has a pending invitation to this response. Revoke it first "
+            "to send a new one."
+        ))
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(_(
+            "This address already has a Palermo account: invite the person directly."))
+    return _invitation_save(Invitation(
+        email=email, role=Invitation.Role.EXPERT, state=response.state, response=response,
+        language=language, invited_by=invited_by,
+    ))
+
+
+def _pending(*, email: str, role: str, state: State | None,
+             response: Response | None = None) -> QuerySet[Invitation]:
+    """The invitations of this address to this role that can still be accepted (an expert's:
+    to this response)."""
+    return Invitation.objects.filter(
+        email=email, role=role, state=state, response=response, accepted_at=None,
+        revoked_at=None, expires_at__gt=timezone.now(),
     )
+
+
+def _invitation_save(invitation: Invitation) -> Invitation:
+    """Save a new invitation and queue its mail."""
+    # The hash of a token nobody ever receives: the link's token is made when it is mailed.
+    invitation.token_hash = token_hash(secrets.token_urlsafe(32))
+    invitation.expires_at = timezone.now() + timedelta(days=settings.PALERMO_INVITATION_DAYS)
     invitation.full_clean()
     invitation.save()
     _queue_mail(invitation)
@@ -240,7 +281,9 @@ def invitation_mail(*, invitation_id: int) -> str:
         with transaction.atomic():
             # The lock makes a second worker wait, then find the mail sent.
             invitation = (Invitation.objects.select_for_update(of=("self",))
-                          .select_related("state", "authority", "invited_by")
+                          .select_related("state", "authority", "invited_by",
+                                          "response__cycle",
+                                          "response__questionnaire_version__questionnaire")
                           .filter(pk=invitation_id).first())
             now = timezone.now()
             if (invitation is None or invitation.mailed_at is not None
@@ -319,6 +362,10 @@ def invitation_accept(
 ) -> User:
     """Accept an invitation: as the signed-in ``user`` whose address it is, or by creating
     the account with ``password``. The address is then verified: the link reached it.
+
+    An expert becomes a contributor of the invitation's response (whatever its status: the
+    access rules let contributors change it only while it is not submitted), and gets no
+    membership of its State.
     """
     # Lock the invitation row only (its State is an outer join PostgreSQL cannot lock).
     invitation = Invitation.objects.select_for_update(of=("self",)).select_related("state").get(
@@ -342,7 +389,9 @@ def invitation_accept(
         user.save(update_fields=["is_secretariat", "is_staff"])
         user.groups.add(secretariat_group())
     email_address_verify(user=user)
-    if not secretariat:
+    if invitation.role == Invitation.Role.EXPERT:
+        _contribute(invitation=invitation, user=user)
+    elif not secretariat:
         assert invitation.state is not None  # the model's constraint
         membership_grant(user=user, state=invitation.state, role=invitation.role,
                          authority=invitation.authority)
@@ -350,3 +399,15 @@ def invitation_accept(
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
     return user
+
+
+def _contribute(*, invitation: Invitation, user: User) -> None:
+    """Make the person a contributor of the expert invitation's response (kept as it is if
+    the person already is one)."""
+    from palermo.reporting.models import ResponseContributor
+
+    assert invitation.response_id is not None  # the model's constraint
+    ResponseContributor.objects.get_or_create(
+        response_id=invitation.response_id, user=user,
+        defaults={"invited_by": invitation.invited_by},
+    )

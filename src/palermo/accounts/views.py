@@ -182,9 +182,16 @@ def _accept(request: HttpRequest, invitation: Invitation, existing: User | None,
             )
     except services.InvitationUnavailable as unavailable:
         return _unavailable(request, invitation, unavailable.status)
-    messages.success(request, _("Welcome: you are now %(role)s.")
-                     % {"role": _role_phrase(invitation)})
-    next_url = reverse("accounts:profile")
+    if invitation.role == Invitation.Role.EXPERT:
+        # An expert comes for one response: its page is where to start.
+        assert invitation.state is not None and invitation.response_id is not None
+        messages.success(request, _("Welcome: you can now help answer this response of "
+                                    "%(state)s.") % {"state": invitation.state.name})
+        next_url = reverse("reporting:response_detail", kwargs={"pk": invitation.response_id})
+    else:
+        messages.success(request, _("Welcome: you are now %(role)s.")
+                         % {"role": _role_phrase(invitation)})
+        next_url = reverse("accounts:profile")
     if not may_change(user):
         explain_second_factor(request)
         next_url = reverse("mfa_activate_totp")

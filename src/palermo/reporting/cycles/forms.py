@@ -11,8 +11,8 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from palermo.reference.models import RegionalGroup
 from palermo.reporting.models import Answer, AnswerFile, Question, Response, TableColumn
@@ -86,6 +86,13 @@ class ReopenForm(forms.Form):
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address of the expert"))
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"), choices=settings.LANGUAGES, required=False,
+        help_text=_("For a person who has no account yet; an account's own language wins."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = get_language()
 
 
 class ClarificationForm(forms.Form):

@@ -1,6 +1,7 @@
 """Writes of reporting cycles and responses: cycles and their States, extensions, reopening,
-saving a section of answers (refusing stale saves), submitting, inviting experts,
-clarification requests, supplementary information and reminders.
+saving a section of answers (refusing stale saves), submitting, inviting experts (who has no
+account, by an invitation to create one), clarification requests, supplementary information
+and reminders.
 
 Callers have fetched the objects through the access layer; each service checks again that the
 user may do what it does (PermissionDenied otherwise).
@@ -14,16 +15,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from palermo.accounts import services as account_services
 from palermo.accounts.access import focal_point_state_ids
 from palermo.accounts.guards import may_change
-from palermo.accounts.models import User
+from palermo.accounts.models import Invitation, User
 from palermo.reporting import access
 from palermo.reporting.models import (
     Answer,
@@ -279,16 +282,22 @@ def response_submit(*, user: Any, response: Response) -> Response:
 
 
 @transaction.atomic
-def contributor_invite(*, user: Any, response: Response, email: str) -> ResponseContributor:
-    """Let the person with an account at ``email`` answer the response with the focal point,
-    and tell them by mail."""
+def contributor_invite(*, user: Any, response: Response, email: str,
+                       language: str | None = None) -> ResponseContributor | Invitation:
+    """Let the person at ``email`` answer the response with the focal point. Who has an
+    account becomes a contributor at once and is told by mail; who has none gets an
+    invitation (mailed in ``language``, by default the inviter's), and becomes a contributor
+    on accepting it — never a member of the State."""
     _require(access.may_invite_contributors(user, response))
     email = User.objects.normalize_email(email).strip()
-    expert = User.objects.filter(email__iexact=email, is_active=True).first()
+    expert = User.objects.filter(email__iexact=email).first()
     if expert is None:
+        return account_services.expert_invitation_create(
+            email=email, response=response, invited_by=user,
+            language=language or translation.get_language() or settings.LANGUAGE_CODE)
+    if not expert.is_active:
         raise ValidationError({"email": _(
-            "No one has a Palermo account with this address. Ask the person to create one "
-            "(or invite them to your State on the accounts page), then invite them here.")})
+            "The Palermo account with this address is deactivated. Ask the secretariat.")})
     if expert.pk == user.pk or access.is_state_person(expert, response):
         raise ValidationError({"email": _("This person can already answer this response.")})
     contributor = ResponseContributor(response=response, user=expert, invited_by=user)
@@ -297,6 +306,22 @@ def contributor_invite(*, user: Any, response: Response, email: str) -> Response
     transaction.on_commit(lambda: mail.send_contributor_invited(
         response=response, user=expert, invited_by=user))
     return contributor
+
+
+@transaction.atomic
+def expert_invitation_revoke(*, user: Any, invitation: Invitation) -> Invitation:
+    """Withdraw a pending invitation of an expert: its link no longer works."""
+    assert invitation.response is not None  # the model's constraint
+    _require(access.may_invite_contributors(user, invitation.response))
+    return account_services.invitation_revoke(invitation=invitation, by=user)
+
+
+@transaction.atomic
+def expert_invitation_send_again(*, user: Any, invitation: Invitation) -> Invitation:
+    """Queue again the mail of a pending expert invitation whose mail has not gone."""
+    assert invitation.response is not None  # the model's constraint
+    _require(access.may_invite_contributors(user, invitation.response))
+    return account_services.invitation_send_again(invitation=invitation, by=user)
 
 
 @transaction.atomic

@@ -18,8 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from palermo.accounts import selectors as account_selectors
 from palermo.accounts.access import focal_point_state_ids
 from palermo.accounts.guards import may_change, second_factor_required
+from palermo.accounts.models import Invitation
 from palermo.reference.models import State
 from palermo.reporting import access
 from palermo.reporting.models import (
@@ -182,6 +184,8 @@ def _detail_context(request: HttpRequest, response: Response) -> dict[str, Any]:
         "may_invite": may_invite,
         "contributors": (ResponseContributor.objects.filter(response=response)
                          .select_related("user", "invited_by") if may_invite else []),
+        "expert_invitations": (account_selectors.pending_expert_invitations(response)
+                               if may_invite else []),
         "invite_form": forms.InviteForm(),
         "clarifications": access.clarifications_visible_to(user).filter(response=response)
         .order_by("-created_at"),
@@ -237,13 +241,64 @@ def response_invite(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Give a valid e-mail address."))
     else:
         try:
-            contributor = services.contributor_invite(user=user, response=response,
-                                                      email=form.cleaned_data["email"])
+            invited = services.contributor_invite(
+                user=user, response=response, email=form.cleaned_data["email"],
+                language=form.cleaned_data["language"] or None)
         except ValidationError as error:
             messages.error(request, " ".join(_errors(error)))
         else:
-            messages.success(request, _("%(name)s can now answer this response.") % {
-                "name": contributor.user.get_full_name() or contributor.user.email})
+            if isinstance(invited, Invitation):
+                messages.success(request, _(
+                    "%(email)s has no Palermo account yet: an invitation to create one and "
+                    "answer this response is saved, and its mail is on its way; the list below "
+                    "shows when it has gone.") % {"email": invited.email})
+            else:
+                messages.success(request, _("%(name)s can now answer this response.") % {
+                    "name": invited.user.get_full_name() or invited.user.email})
+    return HttpResponseRedirect(reverse("reporting:response_detail", kwargs={"pk": pk}))
+
+
+def _expert_invitation(request: HttpRequest, pk: int, invitation_pk: int
+                       ) -> tuple[Any, Invitation]:
+    """The focal point and an expert invitation to a response of its State: 404 for who does
+    not see the response, 403 for who sees it but may not invite, then 404 for an invitation
+    that is not of this response."""
+    user: Any = request.user
+    response = access.get_response_for_user(user, pk)
+    if not access.may_invite_contributors(user, response):
+        raise PermissionDenied
+    invitation = account_selectors.expert_invitation_of(response, invitation_pk)
+    if invitation is None:
+        raise Http404
+    return user, invitation
+
+
+@second_factor_required
+@require_POST
+def expert_invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    user, invitation = _expert_invitation(request, pk, invitation_pk)
+    try:
+        services.expert_invitation_revoke(user=user, invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(_errors(error)))
+    else:
+        messages.success(request, _("The invitation to %(email)s is revoked; its link no longer "
+                                    "works.") % {"email": invitation.email})
+    return HttpResponseRedirect(reverse("reporting:response_detail", kwargs={"pk": pk}))
+
+
+@second_factor_required
+@require_POST
+def expert_invitation_send_again(request: HttpRequest, pk: int,
+                                 invitation_pk: int) -> HttpResponse:
+    user, invitation = _expert_invitation(request, pk, invitation_pk)
+    try:
+        services.expert_invitation_send_again(user=user, invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(_errors(error)))
+    else:
+        messages.success(request, _("The invitation to %(email)s will be mailed again, with a "
+                                    "new link.") % {"email": invitation.email})
     return HttpResponseRedirect(reverse("reporting:response_detail", kwargs={"pk": pk}))
 
 
