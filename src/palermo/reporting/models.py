@@ -837,7 +837,11 @@ class ClarificationMessage(models.Model):
 
 class CycleReminderLog(models.Model):
     """One reminder to a State in a cycle, claimed before it is sent: the unique constraint
-    keeps two workers from sending it twice."""
+    keeps two workers from sending it twice.
+
+    A reminder is about one deadline, the State's on the day it is due: the cycle's, or the
+    State's extension. A new deadline (an extension granted after the reminders of the
+    previous one) is reminded of before and after it again, each once."""
 
     class Kind(models.TextChoices):
         BEFORE = "before", _("Before the deadline")
@@ -848,6 +852,10 @@ class CycleReminderLog(models.Model):
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+",
                               verbose_name=_("State"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    deadline = models.DateField(
+        _("deadline"),
+        help_text=_("The deadline the reminder is about: the cycle's, or the State's "
+                    "extension."))
     sequence = models.PositiveSmallIntegerField(_("number"), default=1)
     claimed_at = models.DateTimeField(_("claimed"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
@@ -857,12 +865,12 @@ class CycleReminderLog(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["cycle", "state", "kind", "sequence"],
-                                    name="cycle_reminder_once"),
+            models.UniqueConstraint(fields=["cycle", "state", "deadline", "kind", "sequence"],
+                                    name="cycle_reminder_once_per_deadline"),
         ]
         ordering = ["-claimed_at"]
         verbose_name = _("reminder of a cycle")
         verbose_name_plural = _("reminders of cycles")
 
     def __str__(self) -> str:
-        return f"{self.cycle_id} {self.state_id} {self.kind} #{self.sequence}"
+        return f"{self.cycle_id} {self.state_id} {self.kind} {self.deadline} #{self.sequence}"

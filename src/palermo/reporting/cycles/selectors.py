@@ -244,6 +244,7 @@ class DueReminder:
     response: Response
     kind: str
     recipients: list[User]
+    deadline: dt.date  # the deadline it is about: the cycle's, or the State's extension
 
 
 def focal_points_by_state(state_ids: set[int]) -> dict[int, list[User]]:
@@ -260,30 +261,34 @@ def focal_points_by_state(state_ids: set[int]) -> dict[int, list[User]]:
 
 def due_reminders(*, today: dt.date) -> list[DueReminder]:
     """Responses not submitted whose State is due a reminder today, before or after its
-    deadline (the State's extension counts), and not yet reminded of that kind."""
+    deadline (the State's extension counts), and not yet reminded of that kind for that
+    deadline: a State that was reminded after the cycle's deadline and then given an
+    extension is reminded before and after the extension too."""
     candidates = (Response.objects
                   .filter(cycle__isnull=False, cycle__opens_on__lte=today)
                   .exclude(status=Response.Status.SUBMITTED)
                   .select_related("cycle", "state", "questionnaire_version__questionnaire"))
     logged = set(CycleReminderLog.objects.filter(
-        cycle__in={r.cycle_id for r in candidates}).values_list("cycle_id", "state_id", "kind"))
-    due: list[tuple[Response, str]] = []
+        cycle__in={r.cycle_id for r in candidates}).values_list("cycle_id", "state_id",
+                                                                 "deadline", "kind"))
+    due: list[tuple[Response, str, dt.date]] = []
     for response in candidates:
         cycle = response.cycle
         assert cycle is not None
         deadline = response.deadline
+        key = (cycle.pk, response.state_id, deadline)
         if today > deadline:
             if (today >= deadline + dt.timedelta(days=cycle.remind_days_after)
-                    and (cycle.pk, response.state_id, "after") not in logged):
-                due.append((response, CycleReminderLog.Kind.AFTER))
+                    and (*key, "after") not in logged):
+                due.append((response, CycleReminderLog.Kind.AFTER, deadline))
         elif (today >= deadline - dt.timedelta(days=cycle.remind_days_before)
-                and (cycle.pk, response.state_id, "before") not in logged):
-            due.append((response, CycleReminderLog.Kind.BEFORE))
-    people = focal_points_by_state({response.state_id for response, _kind in due})
+                and (*key, "before") not in logged):
+            due.append((response, CycleReminderLog.Kind.BEFORE, deadline))
+    people = focal_points_by_state({response.state_id for response, _kind, _day in due})
     # A State without a focal point is reminded once it has one.
     return [DueReminder(cycle=response.cycle, response=response, kind=kind,
-                        recipients=people[response.state_id])
-            for response, kind in due
+                        recipients=people[response.state_id], deadline=deadline)
+            for response, kind, deadline in due
             if response.cycle is not None and people.get(response.state_id)]
 
 

@@ -427,14 +427,15 @@ def reminders_send(due: list[selectors.DueReminder]) -> dict[str, int]:
 
 
 def _claim_reminder(reminder: selectors.DueReminder) -> CycleReminderLog | None:
-    """Log the reminder before sending it: the unique constraint on (cycle, State, kind,
-    number) lets exactly one run insert it; another gets an IntegrityError and sends
+    """Log the reminder before sending it: the unique constraint on (cycle, State, deadline,
+    kind, number) lets exactly one run insert it; another gets an IntegrityError and sends
     nothing."""
     try:
         with transaction.atomic():
             return CycleReminderLog.objects.create(
                 cycle=reminder.cycle, state=reminder.response.state, kind=reminder.kind,
-                sequence=1, recipients=[user.email for user in reminder.recipients])
+                deadline=reminder.deadline, sequence=1,
+                recipients=[user.email for user in reminder.recipients])
     except IntegrityError:
         logger.info("The %s reminder of cycle %s for %s was claimed by another run.",
                     reminder.kind, reminder.cycle.pk, reminder.response.state.code)
