@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
 
@@ -29,3 +30,11 @@ def english_outside_requests() -> Iterator[None]:
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with nothing kept in the cache: kept pages and figures carry data
+    tokens, but a test's database is rolled back to the token it started with, while what an
+    earlier test kept under that token would stay."""
+    cache.clear()

@@ -14,9 +14,10 @@ import datetime as dt
 import io
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.http import http_date
@@ -25,6 +26,7 @@ from modeltranslation.utils import build_localized_fieldname
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import ValidationError
 
+from palermo.core.models import DataVersion
 from palermo.directory import access
 from palermo.directory.models import (
     Authority,
@@ -177,20 +179,33 @@ def refuse_unknown_codes(filters: AuthorityFilters) -> None:
         raise ValidationError(errors)
 
 
+@dataclass(frozen=True)
+class ListStats:
+    count: int
+    etag: str
+    last_modified: dt.datetime | None
+    data_token: str  # the page cache's data token, the key of the kept facet counts
+
+
 def list_validator(request: HttpRequest, queryset: QuerySet[Authority],
-                   filters: AuthorityFilters) -> tuple[int, str, dt.datetime | None]:
-    """Count, ETag and latest change of the matching authorities, in one query."""
+                   filters: AuthorityFilters) -> ListStats:
+    """Count, ETag and latest change of the matching authorities, and the data token, in one
+    query (the token is the same on every row: ``Max`` only lets the aggregate carry it)."""
     stats = queryset.aggregate(
         count=Count("pk", distinct=True), latest=Max("updated_at"),
         designation_count=Count("designations", distinct=True),
         designation_latest=Max("designations__updated_at"),
+        data_token=Max(Subquery(DataVersion.objects.filter(pk=DataVersion.SINGLETON)
+                                .values("token")[:1])),
     )
     if stats["count"] == 0:
         refuse_unknown_codes(filters)
     etag = make_etag(request, stats["count"], stats["latest"], stats["designation_count"],
                      stats["designation_latest"])
     dates = [date for date in (stats["latest"], stats["designation_latest"]) if date]
-    return stats["count"], etag, max(dates) if dates else None
+    # No token row yet reads as "-", as pagecache.current_token() has it.
+    return ListStats(stats["count"], etag, max(dates) if dates else None,
+                     stats["data_token"] or "-")
 
 
 def for_output(queryset: QuerySet[Authority]) -> QuerySet[Authority]:
@@ -237,9 +252,11 @@ def function_names(code: str) -> Names:
     return Names(**labels)  # type: ignore[typeddict-item]
 
 
-def facets_out(queryset: QuerySet[Authority]) -> dict[str, list[dict[str, Any]]]:
-    """The directory search's facet counts of the matching authorities, in one query."""
-    counts = facet_counts(queryset)
+def facets_out(queryset: QuerySet[Authority],
+               token: str | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The directory search's facet counts of the matching authorities, in one query or kept
+    (``token``: the data token, if already read)."""
+    counts = facet_counts(queryset, token=token)
     return {
         facet: [{"code": row.code, "count": row.count,
                  "name": function_names(row.code) if facet == "function" else
@@ -262,18 +279,20 @@ def facets_out(queryset: QuerySet[Authority]) -> dict[str, list[dict[str, Any]]]
 def authority_list(request: HttpRequest, response: HttpResponse,
                    filters: Query[AuthorityListQuery]) -> Any:
     queryset = filtered_authorities(request.user, filters)
-    count, etag, last_modified = list_validator(request, queryset, filters)
-    answer = not_modified(request, etag, last_modified)
+    stats = list_validator(request, queryset, filters)
+    count = stats.count
+    answer = not_modified(request, stats.etag, stats.last_modified)
     if answer is not None:
         return answer
-    set_validators(response, etag, last_modified)
+    set_validators(response, stats.etag, stats.last_modified)
     pages = math.ceil(count / filters.page_size)
     results: list[dict[str, Any]] = []
     if filters.page <= pages:
         start = (filters.page - 1) * filters.page_size
         rows = for_output(queryset)[start:start + filters.page_size]
         results = [authority_item(authority) for authority in rows]
-    facets = facets_out(queryset) if count else {facet: [] for facet in FACETS}
+    facets = (facets_out(queryset, stats.data_token) if count
+              else {facet: [] for facet in FACETS})
     return {"count": count, "page": filters.page, "pages": pages, "results": results,
             "facets": facets}
 
@@ -315,7 +334,8 @@ def csv_row(authority: Authority) -> list[str]:
 )
 def authority_csv(request: HttpRequest, filters: Query[AuthorityFilters]) -> Any:
     queryset = filtered_authorities(request.user, filters)
-    _count, etag, last_modified = list_validator(request, queryset, filters)
+    stats = list_validator(request, queryset, filters)
+    etag, last_modified = stats.etag, stats.last_modified
     answer = not_modified(request, etag, last_modified)
     if answer is not None:
         return answer

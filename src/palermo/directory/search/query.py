@@ -8,6 +8,8 @@ is reported in a sentence instead of an error page.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
 import unicodedata
@@ -17,6 +19,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     Case,
     CharField,
@@ -34,6 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from modeltranslation.utils import build_localized_fieldname, get_language
 
+from palermo.core import pagecache
 from palermo.directory import access
 from palermo.directory.models import Authority, Designation, Function
 from palermo.reference.models import Instrument, Language, RegionalGroup, State
@@ -423,10 +427,33 @@ def _facet_part(queryset: QuerySet[Any], facet: str, count: str, code: str,
             .annotate(facet_count=Count(count, distinct=True)))
 
 
-def facet_counts(results: QuerySet[Authority]) -> dict[str, list[FacetCount]]:
+FACETS_KEPT = 15 * 60  # seconds; a bound for a change that no signal sees
+
+
+def facet_counts(results: QuerySet[Authority], *,
+                 token: str | None = None) -> dict[str, list[FacetCount]]:
     """Per facet (instrument, function, group, language): each value among ``results`` with
     the number of authorities that have it and its names in every language, in one query.
-    Ordered as the search page orders its facets (languages by count, then code)."""
+    Ordered as the search page orders its facets (languages by count, then code).
+
+    Counting runs over every matching authority (tens of milliseconds for the whole
+    directory), and the same counts serve every page of a result and every reader who may
+    see the same authorities, so they are kept in the cache. The key is the results' SQL
+    with its parameters, which holds every filter and whether restricted authorities are
+    included (:func:`palermo.directory.access.authorities_visible_to`), and the data token of
+    :mod:`palermo.core.pagecache`, replaced on every change to the directory or the reference
+    data (``token``, when the caller has read it already)."""
+    sql, params = results.order_by().query.sql_with_params()
+    raw = json.dumps([token or pagecache.current_token(), sql, list(params)], default=str)
+    key = "palermo:facets:" + hashlib.sha256(raw.encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = _facet_counts(results)
+        cache.set(key, found, FACETS_KEPT)
+    return found
+
+
+def _facet_counts(results: QuerySet[Authority]) -> dict[str, list[FacetCount]]:
     designations = Designation.objects.filter(authority_id__in=results.order_by().values("pk"))
     authorities = results.order_by()
     parts = [
