@@ -114,6 +114,18 @@ def may_review(user: Any, draft: Draft) -> bool:
     return draft.status == Status.IN_REVIEW and is_reviewer(user, draft)
 
 
+def may_set_translation(user: Any, draft: Draft) -> bool:
+    """As :func:`services.translation_set` allows: its writers while they may edit it, its
+    reviewers once it is submitted."""
+    return may_edit(user, draft) or (is_reviewer(user, draft) and draft.status in REVIEWABLE)
+
+
+def drafts_awaiting_review(user: Any) -> QuerySet[Draft]:
+    """The requests awaiting this reviewer's review (submitted, not yet returned or
+    approved), among those the reviewer sees."""
+    return drafts_visible_to(user).filter(_reviewer_q(roles_of(user)), status=Status.IN_REVIEW)
+
+
 def may_write_requests(user: Any) -> bool:
     """Anyone with a role for a State may draft requests from it."""
     return bool(roles_of(user).states)

@@ -468,11 +468,9 @@ def review_approve(request: HttpRequest, payload: ApproveIn, id: int = ID) -> An
                 "record where its translation stands.",
 )
 def translation_set(request: HttpRequest, payload: TranslationIn, id: int = ID) -> Any:
-    from .review_views import may_set_translation
-
     user = request.user
     draft = access.get_draft_for_user(user, id)
-    if not may_set_translation(user, draft):
+    if not access.may_set_translation(user, draft):
         raise _forbidden(gettext("Only its writers, while they may change it, and its "
                                  "reviewers record the translation status of this request."))
     _may_change(user)

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST
 from palermo.accounts.guards import second_factor_required
 
 from . import access, history, services, steps
-from .models import Draft, Event, ReviewComment, Status, TranslationStatus
+from .models import Draft, Event, ReviewComment, TranslationStatus
 
 # --- forms ---------------------------------------------------------------------------------
 
@@ -82,16 +82,6 @@ class TranslationForm(VersionForm):
     id_prefix = "translation"
     translation_status = forms.ChoiceField(label=gettext_lazy("Translation"),
                                            choices=TranslationStatus.choices)
-
-
-# --- who may do what (the access layer decides; these name the page's questions) -----------
-
-
-def may_set_translation(user: Any, draft: Draft) -> bool:
-    """As :func:`services.translation_set` allows: its writers while they may edit it, its
-    reviewers once it is submitted."""
-    return access.may_edit(user, draft) or (
-        access.is_reviewer(user, draft) and draft.status in access.REVIEWABLE)
 
 
 # --- the review page -----------------------------------------------------------------------
@@ -153,7 +143,7 @@ def _review_page(request: HttpRequest, draft: Draft, *, bound: Bound | None = No
             **initial, "translation_status": draft.translation_status})) if reviewing else None,
         "translation_form": (bound.translation or TranslationForm(initial={
             **initial, "translation_status": draft.translation_status}))
-        if may_set_translation(user, draft) else None,
+        if access.may_set_translation(user, draft) else None,
     }, status=status)
 
 
@@ -264,8 +254,8 @@ def translation(request: HttpRequest, pk: int) -> HttpResponse:
     def bind(bound: Bound, form: Any) -> None:
         bound.translation = form
 
-    return _act(request, pk, TranslationForm, allowed=may_set_translation, run=run, bind=bind,
-                done=_("The translation status was recorded."))
+    return _act(request, pk, TranslationForm, allowed=access.may_set_translation, run=run,
+                bind=bind, done=_("The translation status was recorded."))
 
 
 # --- the author's view of the comments ------------------------------------------------------
@@ -303,11 +293,7 @@ def comments(request: HttpRequest, pk: int) -> HttpResponse:
 def awaiting_review(user: Any) -> QuerySet[Draft]:
     """The requests awaiting this reviewer's review: urgent first, then the most recently
     submitted."""
-    roles = access.roles_of(user)
-    return (access.drafts_visible_to(user)
-            .filter(Q(requesting_state_id__in=roles.reviewer_states)
-                    | Q(central_authority_id__in=roles.reviewer_authorities),
-                    status=Status.IN_REVIEW)
+    return (access.drafts_awaiting_review(user)
             .annotate(submitted_at=Max("events__at",
                                        filter=Q(events__action=Event.Action.SUBMITTED)))
             .select_related("author", "requested_state", "requesting_authority")
