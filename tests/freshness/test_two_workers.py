@@ -13,19 +13,18 @@ run would. Whatever the interleaving, each reminder must go out exactly once.
 from __future__ import annotations
 
 import io
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import OperationalError, connections
 from django_tasks_db.models import DBTaskResult
 
 from palermo.freshness.models import ReminderLog
 from palermo.freshness.tasks import send_due_reminders
 from palermo.reference.models import State
+from tests.workers import run_at_once
 
 from .conftest import stale_world
 
@@ -47,30 +46,7 @@ def tasks_run_at_once() -> None:
 
 def test_two_workers_at_once_send_each_reminder_once(reference_restored, transactional_db):
     stale = stale_world(State.objects.get(code="MEX"))
-    start = threading.Barrier(WORKERS)
-    results: list[Any] = []
-
-    def worker() -> None:
-        start.wait()
-        try:
-            for _ in range(50):
-                try:
-                    results.append(send_due_reminders.call())
-                    return
-                except OperationalError as exc:
-                    if "locked" not in str(exc):
-                        raise
-            raise AssertionError("the database stayed locked")
-        except Exception as exc:  # reported by the assertion below
-            results.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(WORKERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_at_once(send_due_reminders.call, WORKERS)
 
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sorted(m.to[0] for m in mail.outbox) == [stale.arabic.email, stale.french.email]

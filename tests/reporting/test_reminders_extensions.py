@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import OperationalError, connections
 from django.urls import reverse
 from django.utils import formats, timezone
 
@@ -23,6 +21,7 @@ from palermo.reporting.cycles import selectors, services
 from palermo.reporting.cycles.tasks import send_cycle_reminders
 from palermo.reporting.models import Cycle, CycleReminderLog, QuestionnaireVersion, Response
 from tests.personas import client_for, make_person
+from tests.workers import run_at_once
 
 from .cycles_world import *  # noqa: F403 - the world's fixtures
 from .cycles_world import build_version, make_parties, open_cycle
@@ -132,34 +131,6 @@ def reference_restored(django_db_blocker: Any) -> Iterator[None]:
         call_command("load_reference", verbosity=0, stdout=io.StringIO())
 
 
-def run_workers(count: int) -> list[Any]:
-    start = threading.Barrier(count)
-    results: list[Any] = []
-
-    def worker() -> None:
-        start.wait()
-        try:
-            for _ in range(50):
-                try:
-                    results.append(send_cycle_reminders.call())
-                    return
-                except OperationalError as exc:
-                    if "locked" not in str(exc):
-                        raise
-            raise AssertionError("the database stayed locked")
-        except Exception as exc:  # reported by the caller's assertion
-            results.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 def test_two_workers_at_once_send_the_reminder_of_an_extension_once(
         reference_restored: None, transactional_db: None) -> None:
     """The cycle's deadline passed 20 days ago; both States were reminded after it. Mexico is
@@ -177,7 +148,7 @@ def test_two_workers_at_once_send_the_reminder_of_an_extension_once(
                              response=Response.objects.get(cycle=cycle, state__code="MEX"),
                              until=until)
 
-    results = run_workers(2)
+    results = run_at_once(send_cycle_reminders.call, 2)
 
     assert not [r for r in results if isinstance(r, Exception)], results
     assert [m.to[0] for m in mail.outbox] == [mexico.email]

@@ -8,20 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import OperationalError, connections
 from django.utils import timezone
 
 from palermo.accounts.models import Membership
 from palermo.reporting.cycles.tasks import send_cycle_reminders
 from palermo.reporting.models import CycleReminderLog
 from tests.personas import make_person
+from tests.workers import run_at_once
 
 from .cycles_world import build_version, make_parties, open_cycle
 
@@ -44,30 +43,7 @@ def test_two_workers_at_once_send_each_cycle_reminder_once(
                closes_on=timezone.localdate() + dt.timedelta(days=10))
     mexico = make_person("focal-a@example.org", state="MEX", role=Membership.Role.FOCAL_POINT)
     france = make_person("focal-b@example.org", state="FRA", role=Membership.Role.FOCAL_POINT)
-    start = threading.Barrier(WORKERS)
-    results: list[Any] = []
-
-    def worker() -> None:
-        start.wait()
-        try:
-            for _ in range(50):
-                try:
-                    results.append(send_cycle_reminders.call())
-                    return
-                except OperationalError as exc:
-                    if "locked" not in str(exc):
-                        raise
-            raise AssertionError("the database stayed locked")
-        except Exception as exc:  # reported by the assertion below
-            results.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(WORKERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_at_once(send_cycle_reminders.call, WORKERS)
 
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sorted(m.to[0] for m in mail.outbox) == sorted([mexico.email, france.email])
