@@ -51,7 +51,10 @@ STATUS_CHOICES = ("party", "signatory", "unknown")
 
 
 def states(filters: StateFilter) -> list[State]:
-    qs = State.objects.prefetch_related("regional_groups")
+    """The States of the list, each with its regional groups as a plain list (``group_list``):
+    ``state.regional_groups.all`` in the template would build a manager and a queryset for
+    each of some two hundred rows."""
+    qs = State.objects.prefetch_related(Prefetch("regional_groups", to_attr="group_list"))
     if filters.group is not None:
         qs = qs.filter(regional_groups=filters.group)
     if filters.instrument is not None:
