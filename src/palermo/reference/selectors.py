@@ -54,7 +54,12 @@ def states(filters: StateFilter) -> list[State]:
     """The States of the list, each with its regional groups as a plain list (``group_list``):
     ``state.regional_groups.all`` in the template would build a manager and a queryset for
     each of some two hundred rows."""
-    qs = State.objects.prefetch_related(Prefetch("regional_groups", to_attr="group_list"))
+    qs = State.objects.all()
+    qs = qs.prefetch_related(Prefetch(
+        "regional_groups",
+        queryset=RegionalGroup.objects.all(),
+        to_attr="group_list",
+    ))
     if filters.group is not None:
         qs = qs.filter(regional_groups=filters.group)
     if filters.instrument is not None:
