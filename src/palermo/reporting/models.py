@@ -557,6 +557,9 @@ class Cycle(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("created by"),
     )
+    # The fictional cycle of the demo data (``palermo.reporting.demo``): its pages carry the
+    # demo banner and its report says it is fictional.
+    is_demo = models.BooleanField(_("fictional demo cycle"), default=False, editable=False)
 
     class Meta:
         ordering = ["-opens_on", "pk"]

@@ -174,9 +174,12 @@ def document(cycle: Cycle, scope: Scope, language: str) -> Document:
         blocks += _compliance_blocks(cycle, scope)
         blocks += _needs_blocks(cycle, scope)
         label = edition_label(scope)
+        subtitle = f"{cycle.localized_title} — {label}"
+        if cycle.is_demo:  # on the title page, the first thing a reader sees
+            subtitle += " — " + _("Fictional demonstration data: not the answers of any "
+                                  "State.")
         return Document(
-            title=title, language=language,
-            subtitle=f"{cycle.localized_title} — {label}",
+            title=title, language=language, subtitle=subtitle,
             header=f"Palermo · {cycle.localized_title}", footer=label,
             edition_date=today,
             edition_label=_("Edition of %(date)s") % {

@@ -98,7 +98,8 @@ QUERY_KEPT = 512  # characters: the content of a page asked for with a longer qu
 
 
 def _kept_page(request: HttpRequest, *, token: str, page: str, parts: list[Any], title: str,
-               template: str, build: Callable[[], dict[str, Any]]) -> HttpResponse:
+               template: str, build: Callable[[], dict[str, Any]],
+               demo: bool = False) -> HttpResponse:
     """An analysis page: its content rendered once per key and kept, the site's frame around
     it rendered for every request.
 
@@ -111,7 +112,8 @@ def _kept_page(request: HttpRequest, *, token: str, page: str, parts: list[Any],
 
     ``build`` returns the context the content is rendered from; when the content is kept,
     it is offered to the frame's context lazily, built again (from the kept figures) only if
-    something reads it, such as a test."""
+    something reads it, such as a test. ``demo``: the page shows the fictional demo cycle,
+    and the frame its banner (as it does for a demo account)."""
     built: dict[str, Any] = {}
 
     def context() -> dict[str, Any]:
@@ -131,7 +133,8 @@ def _kept_page(request: HttpRequest, *, token: str, page: str, parts: list[Any],
         return SimpleLazyObject(lambda: context()[name])
 
     frame: dict[str, Any] = dict(built) or {name: lazy(name) for name in names}
-    frame.update(title=title, content_html=html)
+    frame.update(title=title, content_html=html,
+                 demo_shown=demo or getattr(request.user, "is_demo", False))
     return render(request, "reporting/analysis/page.html", frame)
 
 
@@ -186,7 +189,8 @@ def overview(request: HttpRequest) -> HttpResponse:
 
     return _kept_page(request, token=token, page="overview", parts=[seen, is_secretariat],
                       title=_("Analysis of reporting cycles"),
-                      template="reporting/analysis/_overview_page.html", build=build)
+                      template="reporting/analysis/_overview_page.html", build=build,
+                      demo=any(cycle.is_demo for cycle in visible))
 
 
 def _section_choice(request: HttpRequest, sections: list[Section]) -> tuple[int | None, str]:
@@ -251,7 +255,7 @@ def cycle_analysis(request: HttpRequest, pk: int) -> HttpResponse:
     return _kept_page(
         request, token=token, page="cycle", parts=[cycle.pk, scope_key],
         title=_("Analysis: %(title)s") % {"title": cycle.localized_title},
-        template="reporting/analysis/_cycle_page.html", build=build)
+        template="reporting/analysis/_cycle_page.html", build=build, demo=cycle.is_demo)
 
 
 def compliance(request: HttpRequest, pk: int) -> HttpResponse:
@@ -291,7 +295,7 @@ def compliance(request: HttpRequest, pk: int) -> HttpResponse:
     return _kept_page(
         request, token=token, page="compliance", parts=[cycle.pk, scope_key],
         title=_("Compliance per provision: %(title)s") % {"title": cycle.localized_title},
-        template="reporting/analysis/_compliance_page.html", build=build)
+        template="reporting/analysis/_compliance_page.html", build=build, demo=cycle.is_demo)
 
 
 def needs(request: HttpRequest, pk: int) -> HttpResponse:
@@ -335,7 +339,7 @@ def needs(request: HttpRequest, pk: int) -> HttpResponse:
     return _kept_page(
         request, token=token, page="needs", parts=[cycle.pk, scope_key],
         title=_("Difficulties and needs: %(title)s") % {"title": cycle.localized_title},
-        template="reporting/analysis/_needs_page.html", build=build)
+        template="reporting/analysis/_needs_page.html", build=build, demo=cycle.is_demo)
 
 
 def area_chart(areas: list[selectors.Area]) -> SafeString:

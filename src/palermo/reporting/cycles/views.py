@@ -27,6 +27,7 @@ from palermo.reporting import access
 from palermo.reporting.models import (
     Answer,
     AnswerFile,
+    Cycle,
     Question,
     QuestionnaireVersion,
     Response,
@@ -51,14 +52,23 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def _demo_shown(request: HttpRequest, *cycles: Cycle | None) -> bool:
+    """The demo banner: for a demo account, as on every page, and on every page that shows
+    the fictional demo cycle (``palermo.reporting.demo``) or its responses."""
+    return getattr(request.user, "is_demo", False) or any(
+        cycle is not None and cycle.is_demo for cycle in cycles)
+
+
 # Cycles ---------------------------------------------------------------------------------------
 
 def cycle_list(request: HttpRequest) -> HttpResponse:
     user = _secretariat(request)
+    cycles = list(selectors.cycle_list(user))
     return render(request, "reporting/cycles/cycle_list.html", {
-        "cycles": selectors.cycle_list(user), "may_create": may_change(user),
+        "cycles": cycles, "may_create": may_change(user),
         "supplementary": selectors.supplementary_responses(user),
-        "status_labels": dict(Response.Status.choices)})
+        "status_labels": dict(Response.Status.choices),
+        "demo_shown": _demo_shown(request, *cycles)})
 
 
 @second_factor_required
@@ -97,6 +107,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cycle": cycle, "filters": filters,
         "status": selectors.cycle_status(user, cycle, group=group, status=status or ""),
         "status_labels": dict(Response.Status.choices), "may_change": may_change(user),
+        "demo_shown": _demo_shown(request, cycle),
     })
 
 
@@ -137,7 +148,8 @@ def response_reopen(request: HttpRequest, pk: int) -> HttpResponse:
             "state": response.state.name})
         return HttpResponseRedirect(reverse("reporting:response_detail",
                                             kwargs={"pk": response.pk}))
-    return render(request, "reporting/cycles/reopen.html", {"response": response, "form": form})
+    return render(request, "reporting/cycles/reopen.html", {
+        "response": response, "form": form, "demo_shown": _demo_shown(request, response.cycle)})
 
 
 # Responses ------------------------------------------------------------------------------------
@@ -149,8 +161,10 @@ def response_list(request: HttpRequest) -> HttpResponse:
     if not user.is_authenticated:
         raise Http404
     states = State.objects.filter(pk__in=focal_point_state_ids(user)).order_by("code")
+    responses = list(selectors.responses_of(user))
     return render(request, "reporting/cycles/response_list.html", {
-        "responses": selectors.responses_of(user), "states": states,
+        "responses": responses, "states": states,
+        "demo_shown": _demo_shown(request, *(response.cycle for response in responses)),
         "supplementary": selectors.latest_supplementary_versions() if states else [],
         "status_labels": dict(Response.Status.choices),
     })
@@ -191,6 +205,7 @@ def _detail_context(request: HttpRequest, response: Response) -> dict[str, Any]:
         .order_by("-created_at"),
         "status_labels": dict(Response.Status.choices),
         "status_history": _status_history(response),
+        "demo_shown": _demo_shown(request, response.cycle),
     }
 
 
@@ -404,6 +419,7 @@ def response_section(request: HttpRequest, pk: int, section_pk: int) -> HttpResp
         "previous": sections[index - 1] if index > 0 else None,
         "next": sections[index + 1] if index + 1 < len(sections) else None,
         "max_megabytes": round(forms.max_file_bytes() / (1024 * 1024), 1),
+        "demo_shown": _demo_shown(request, response.cycle),
     }, status=409 if conflict else 200)
 
 
@@ -456,6 +472,7 @@ def answer_history(request: HttpRequest, pk: int, question_pk: int) -> HttpRespo
         "response": response, "question": question,
         "records": [(record, selectors.display_value(question, record.value))
                     for record in records],
+        "demo_shown": _demo_shown(request, response.cycle),
     })
 
 
@@ -466,6 +483,7 @@ def clarification_list(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = access.get_cycle_for_user(user, pk)
     return render(request, "reporting/cycles/clarification_list.html", {
         "cycle": cycle, "requests": selectors.cycle_clarifications(user, cycle),
+        "demo_shown": _demo_shown(request, cycle),
     })
 
 
@@ -489,8 +507,8 @@ def clarification_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The clarification request was sent to the State."))
             return HttpResponseRedirect(reverse("reporting:clarification_detail",
                                                 kwargs={"pk": clarification.pk}))
-    return render(request, "reporting/cycles/clarification_form.html",
-                  {"response": response, "form": form})
+    return render(request, "reporting/cycles/clarification_form.html", {
+        "response": response, "form": form, "demo_shown": _demo_shown(request, response.cycle)})
 
 
 @second_factor_required
@@ -522,4 +540,5 @@ def clarification_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_reply": access.may_reply_clarification(user, clarification),
         "may_close": access.is_secretariat(user) and clarification.status != "closed",
         "status_labels": dict(clarification.Status.choices),
+        "demo_shown": _demo_shown(request, response.cycle),
     })

@@ -12,14 +12,15 @@ from palermo.accounts.demo import (
 )
 from palermo.directory.demo import create_directory_demo
 from palermo.reference.models import State
+from palermo.reporting.demo import ReportingDemoSkipped, create_reporting_demo
 from palermo.writer.demo import create_writer_demo
 
 
 class Command(BaseCommand):
     help = (
-        "Create the fictional demonstration data set: accounts and directory entries, all "
-        "clearly marked, never real people or real authorities. Safe to run again: only what "
-        "is missing is created."
+        "Create the fictional demonstration data set: accounts, directory entries, requests "
+        "and a reporting cycle with its responses, all clearly marked, never real people or "
+        "real authorities. Safe to run again: only what is missing is created."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -50,14 +51,20 @@ class Command(BaseCommand):
             contacts_per_authority=options["contacts"], sections_per_state=options["sections"])
         attached = attach_demo_authorities(states=states)
         requests = create_writer_demo()
+        try:
+            responses = create_reporting_demo()
+        except ReportingDemoSkipped as exc:
+            responses = 0
+            self.stdout.write(str(exc))
         if report.users_created or report.memberships_created or directory.changed or attached \
-                or requests:
+                or requests or responses:
             self.stdout.write(
                 f"Demo data: {report.users_created} fictional accounts, "
                 f"{report.memberships_created} roles, {directory.authorities} authorities, "
                 f"{directory.contacts} contact persons and {directory.sections} profile "
                 f"sections created; {attached} roles attached to an authority; "
-                f"{requests} fictional requests created."
+                f"{requests} fictional requests created; "
+                f"{responses} fictional responses in a demonstration reporting cycle created."
             )
         else:
             self.stdout.write("Demo data: already complete; nothing changed.")
