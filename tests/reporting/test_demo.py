@@ -3,16 +3,20 @@ accounts, among the demo States only, and marked as fictional on its pages and i
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document as read_docx
 
 from palermo.accounts.demo import DEMO_STATES, DemoNotAllowed
 from palermo.accounts.models import User
+from palermo.reporting.cycles import services as cycle_services
 from palermo.reporting.demo import TITLE, create_reporting_demo
 from palermo.reporting.models import Answer, ClarificationRequest, Cycle, Response
 from tests.personas import client_for
@@ -153,3 +157,12 @@ def test_the_reporting_demo_is_refused_where_demo_data_is(reference_data: None) 
     with pytest.raises(DemoNotAllowed):
         create_reporting_demo()
     assert not Cycle.objects.exists()
+
+
+def test_the_demonstration_cycle_reminds_nobody(demo: Cycle) -> None:
+    """Once its deadline has passed, its States that have not submitted are still reminded of
+    nothing: their focal points are fictional addresses."""
+    Cycle.objects.filter(pk=demo.pk).update(
+        closes_on=timezone.localdate() - dt.timedelta(days=30))
+    assert cycle_services.reminders_send_due()["sent"] == 0
+    assert mail.outbox == []

@@ -263,9 +263,11 @@ def due_reminders(*, today: dt.date) -> list[DueReminder]:
     """Responses not submitted whose State is due a reminder today, before or after its
     deadline (the State's extension counts), and not yet reminded of that kind for that
     deadline: a State that was reminded after the cycle's deadline and then given an
-    extension is reminded before and after the extension too."""
+    extension is reminded before and after the extension too. The demonstration cycle
+    (fictional, its focal points at addresses that receive no mail) reminds nobody."""
     candidates = (Response.objects
-                  .filter(cycle__isnull=False, cycle__opens_on__lte=today)
+                  .filter(cycle__isnull=False, cycle__opens_on__lte=today,
+                          cycle__is_demo=False)
                   .exclude(status=Response.Status.SUBMITTED)
                   .select_related("cycle", "state", "questionnaire_version__questionnaire"))
     logged = set(CycleReminderLog.objects.filter(
