@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from docx import Document as read_docx
 from openpyxl import load_workbook
 
@@ -309,3 +310,11 @@ def test_a_state_the_reader_may_not_see_is_refused_on_the_needs_page_which_stays
     assert error not in chosen and PUBLIC_TEXT in chosen
     french = client.get(url.replace("/en/", "/fr/"), {"state": state("MEX").pk})
     assert 'aria-invalid="true"' in french.content.decode()
+
+
+def test_the_overview_links_each_cycle_to_its_analysis(secretariat: User, world: Cycle) -> None:
+    for language in ("en", "ar"):
+        with translation.override(language):
+            url = reverse("reporting:analysis_cycle", kwargs={"pk": world.pk})
+            page = client_for(secretariat).get(reverse("reporting:analysis"))
+        assert f'<a href="{url}">' in page.content.decode()

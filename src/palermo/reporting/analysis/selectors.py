@@ -48,6 +48,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
@@ -279,12 +280,14 @@ def overview(user: Any, filters: Filters, groups: list[RegionalGroup],
         _rate_counts(responses, "cycle__questionnaire_version__questionnaire__instrument"),
         "cycle__questionnaire_version__questionnaire__instrument")
 
-    def rate(label: str, figures: tuple[int, int] | None, key: Any) -> Rate:
+    def rate(label: str, figures: tuple[int, int] | None, key: Any, url: str = "") -> Rate:
         total, submitted = figures or (0, 0)
-        return Rate(label=label, total=total, submitted=submitted, key=key)
+        return Rate(label=label, total=total, submitted=submitted, key=key, url=url)
 
     return Overview(
-        cycles=[rate(cycle.localized_title, per_cycle.get(cycle.pk), cycle) for cycle in cycles],
+        cycles=[rate(cycle.localized_title, per_cycle.get(cycle.pk), cycle,
+                     reverse("reporting:analysis_cycle", kwargs={"pk": cycle.pk}))
+                for cycle in cycles],
         groups=[rate(group.name, per_group.get(group.pk), group) for group in groups
                 if group.pk in per_group],
         instruments=[rate(instrument.short_name, per_instrument.get(instrument.pk), instrument)
