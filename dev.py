@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 import venv
@@ -52,12 +53,36 @@ def environment(**extra: str) -> dict[str, str]:
 
 
 def serve() -> None:
+    """The development server, and beside it the task worker that sends mails (invitations,
+    reminders) and writes printed editions; stopping one (Ctrl+C, or SIGTERM to this process)
+    stops both."""
     ensure_environment()
     env = environment()
     run(BIN / "palermo", "setup", "--demo", env=env)
     print("\nPalermo is at http://127.0.0.1:8000/  (Ctrl+C stops it)\n", flush=True)
-    os.execve(str(BIN / "palermo"),
-              [str(BIN / "palermo"), "runserver", "127.0.0.1:8000"], env)
+    worker = subprocess.Popen([str(BIN / "palermo"), "db_worker"], cwd=ROOT, env=env)
+    server = subprocess.Popen([str(BIN / "palermo"), "runserver", "127.0.0.1:8000"],
+                              cwd=ROOT, env=env)
+
+    def stop(*_args: object) -> None:
+        for process in (server, worker):
+            if process.poll() is None:
+                process.terminate()
+        for process in (server, worker):
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(128 + signal.SIGTERM))
+    code = 0
+    try:
+        code = server.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop()
+    sys.exit(code)
 
 
 def test(pytest_args: list[str]) -> None:
