@@ -692,7 +692,10 @@ def render(*, started: dt.datetime, total_seconds: float, args: argparse.Namespa
         "bytes* with what gzip would make of it.",
         "",
         "Export, import and the printed edition are measured by `bench/documents.py`: "
-        "[docs/benchmarks-documents.md](benchmarks-documents.md).",
+        "[docs/benchmarks-documents.md](benchmarks-documents.md); the documents of the "
+        "request writer by `bench/writer.py`: [docs/benchmarks-writer.md]"
+        "(benchmarks-writer.md); the analysis of reporting cycles and its report by "
+        "`bench/reporting.py`: [docs/benchmarks-reporting.md](benchmarks-reporting.md).",
     ]
     notes = list(warnings)
     if not compressed:
