@@ -86,6 +86,12 @@ def test_an_extension_after_the_reminders_brings_a_reminder_before_and_after_it(
     # France, without an extension: the cycle's two reminders, no more.
     assert len(mails_to(focal_point_b.email)) == 2
     assert logged("FRA") == [("before", closes), ("after", closes)]
+    # The cycle's page says which deadline each of Mexico's reminders was about.
+    page = client_for(secretariat).get(
+        reverse("reporting:cycle_detail", kwargs={"pk": due_cycle.pk})).content.decode()
+    for deadline in (closes, until):
+        shown = formats.date_format(deadline, "DATE_FORMAT")
+        assert page.count(f"(deadline {shown})") == (2 if deadline == until else 4)
 
 
 @pytest.mark.django_db
