@@ -166,3 +166,10 @@ def test_the_demonstration_cycle_reminds_nobody(demo: Cycle) -> None:
         closes_on=timezone.localdate() - dt.timedelta(days=30))
     assert cycle_services.reminders_send_due()["sent"] == 0
     assert mail.outbox == []
+
+
+def test_the_api_says_the_demonstration_cycle_is_fictional(demo: Cycle) -> None:
+    office = client_for(User.objects.get(email="secretariat@demo.palermo.invalid"))
+    listed = {row["id"]: row["is_demo"] for row in office.get("/api/v1/cycles").json()}
+    assert listed == {demo.pk: True}
+    assert office.get(f"/api/v1/cycles/{demo.pk}").json()["is_demo"] is True

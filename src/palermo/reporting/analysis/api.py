@@ -108,7 +108,7 @@ def _cycle_out(cycle: Cycle) -> dict[str, Any]:
     return {"id": cycle.pk, "title": cycle.title, "questionnaire": version.questionnaire.code,
             "version": version.number, "instrument": version.questionnaire.instrument.code,
             "parties_on": cycle.parties_on, "opens_on": cycle.opens_on,
-            "closes_on": cycle.closes_on}
+            "closes_on": cycle.closes_on, "is_demo": cycle.is_demo}
 
 
 def _cycles(user: Any) -> Any:

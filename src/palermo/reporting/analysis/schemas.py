@@ -89,6 +89,8 @@ class CycleOut(Schema):
     parties_on: dt.date
     opens_on: dt.date
     closes_on: dt.date
+    is_demo: bool = Field(description="A fictional demonstration cycle (demo data), whose "
+                                      "responses are no State's answers.")
 
 
 class StateStatusOut(Schema):
