@@ -227,6 +227,13 @@ def channels(w: LeakWorld) -> dict[str, Channel]:
                                       shows={CONF_A: A1 - SECRETARIAT, STATE_B: B1}),
         "report of the second cycle": obj(f"{analysis}{c2}/report.docx", c2, how="docx",
                                           reached_by=CYCLE2, shows={DRAFT_A: NOBODY}),
+        # The report to the Conference on the replies to clarification requests (3/1 h).
+        "report on clarifications DOCX": obj(f"{analysis}{c1}/clarifications.docx", c1,
+                                             how="docx", reached_by=SECRETARIAT,
+                                             shows={CLARIFICATION: SECRETARIAT}),
+        "report on clarifications PDF in French": obj(
+            f"{analysis}{c1}/clarifications.pdf?language=fr", c1, how="pdf",
+            reached_by=SECRETARIAT, shows={CLARIFICATION: SECRETARIAT}),
         "answers CSV": obj(f"{analysis}{c1}/answers.csv", c1, how="csv", reached_by=CYCLE1,
                            shows={CONF_A: A1, STATE_B: B1}),
         "answers XLSX": obj(f"{analysis}{c1}/answers.xlsx", c1, how="xlsx",

@@ -12,4 +12,6 @@ urlpatterns: list[URLPattern] = [
     path("analysis/cycles/<int:pk>/report.<str:fmt>", views.report, name="analysis_report"),
     path("analysis/cycles/<int:pk>/answers.<str:fmt>", views.answers_export,
          name="analysis_answers"),
+    path("analysis/cycles/<int:pk>/clarifications.<str:fmt>", views.clarification_report,
+         name="analysis_clarification_report"),
 ]

@@ -29,6 +29,7 @@ from palermo.reporting.models import Section
 from palermo.reporting.texts import language_codes
 
 from . import cache, charts, exports, reports, selectors
+from . import clarification_report as clarifications
 from .forms import FilterForm, NeedsFilterForm
 
 ALL_SECTIONS = "all"
@@ -373,6 +374,21 @@ def report(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     if scope.is_secretariat and request.GET.get("edition") == "circulation":
         scope = selectors.CIRCULATION
     built = reports.build(seen.cycle, scope, language, fmt)
+    response = HttpResponse(built.data, content_type=built.content_type)
+    return _attachment(response, built.filename)
+
+
+def clarification_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
+    """The report on the States' replies to the requests for clarification of the cycle
+    (decision 3/1 h), in the language asked for. The secretariat writes it to the Conference:
+    anyone else gets 404, as for a cycle not seen."""
+    seen = selectors.cycle_for_user(request.user, pk)
+    if not access.is_secretariat(request.user):
+        raise Http404
+    language = request.GET.get("language", "") or (request.LANGUAGE_CODE or "en")
+    if language not in language_codes():
+        raise Http404
+    built = clarifications.build(seen.cycle, request.user, language, fmt)
     response = HttpResponse(built.data, content_type=built.content_type)
     return _attachment(response, built.filename)
 
