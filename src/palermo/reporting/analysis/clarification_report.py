@@ -26,8 +26,6 @@ from palermo.documents import (
     Heading,
     KeyValueTable,
     Paragraph,
-    render_docx,
-    render_pdf,
 )
 from palermo.reference.selectors import sort_key
 from palermo.reporting import access
@@ -39,7 +37,7 @@ from palermo.reporting.models import (
     QuestionCitation,
 )
 
-from .reports import FORMATS, Built
+from .reports import FORMATS, Built, cycle_document, rendered
 
 
 def _date(value: dt.datetime | dt.date) -> str:
@@ -126,7 +124,6 @@ def document(cycle: Cycle, user: Any, language: str) -> Document:
         instrument = version.questionnaire.instrument
         title = _("Report on the information provided by States parties in response to "
                   "individual requests for clarification")
-        today = timezone.localdate()
         blocks: list[Block] = [
             Paragraph(f"{version.localized_title} — {instrument.name}"),
             Paragraph(_(
@@ -154,25 +151,14 @@ def document(cycle: Cycle, user: Any, language: str) -> Document:
             blocks.append(Heading(found[0].response.state.name, 1))
             for request in found:
                 blocks += _request_blocks(request)
-        subtitle = cycle.localized_title
-        if cycle.is_demo:  # on the title page, as in the analytical report
-            subtitle += " — " + _("Fictional demonstration data: not the answers of any "
-                                  "State.")
-        return Document(
-            title=title, language=language, subtitle=subtitle,
-            header=f"Palermo · {cycle.localized_title}",
-            footer=_("Requests for clarification (decision 3/1 h)"),
-            edition_date=today,
-            edition_label=_("Edition of %(date)s") % {
-                "date": formats.date_format(today, "DATE_FORMAT")},
-            page_label=_("Page %(page)s of %(pages)s") % {"page": "{page}", "pages": "{pages}"},
-            toc_title=_("Contents"), toc_depth=1, author="Palermo", blocks=blocks)
+        return cycle_document(cycle, language=language, title=title,
+                              subtitle=cycle.localized_title,
+                              footer=_("Requests for clarification (decision 3/1 h)"),
+                              toc_depth=1, blocks=blocks)
 
 
 def build(cycle: Cycle, user: Any, language: str, fmt: str) -> Built:
     if fmt not in FORMATS:
         raise Http404
-    doc = document(cycle, user, language)
-    data = render_docx(doc) if fmt == "docx" else render_pdf(doc).data
-    return Built(data, FORMATS[fmt],
-                 f"palermo-cycle-{cycle.pk}-clarifications-{language}.{fmt}")
+    return rendered(document(cycle, user, language), fmt,
+                    f"palermo-cycle-{cycle.pk}-clarifications-{language}")

@@ -156,7 +156,6 @@ def document(cycle: Cycle, scope: Scope, language: str) -> Document:
     with translation.override(language):
         questions = selectors.version_questions(cycle)
         title = _("Analytical report on the answers to the questionnaire")
-        today = timezone.localdate()
         blocks: list[Block] = [
             Paragraph(cycle.questionnaire_version.localized_title),
             Paragraph(_("Reporting cycle open from %(opens)s to %(closes)s. Only submitted "
@@ -174,25 +173,39 @@ def document(cycle: Cycle, scope: Scope, language: str) -> Document:
         blocks += _compliance_blocks(cycle, scope)
         blocks += _needs_blocks(cycle, scope)
         label = edition_label(scope)
-        subtitle = f"{cycle.localized_title} — {label}"
-        if cycle.is_demo:  # on the title page, the first thing a reader sees
-            subtitle += " — " + _("Fictional demonstration data: not the answers of any "
-                                  "State.")
-        return Document(
-            title=title, language=language, subtitle=subtitle,
-            header=f"Palermo · {cycle.localized_title}", footer=label,
-            edition_date=today,
-            edition_label=_("Edition of %(date)s") % {
-                "date": formats.date_format(today, "DATE_FORMAT")},
-            page_label=_("Page %(page)s of %(pages)s") % {"page": "{page}", "pages": "{pages}"},
-            toc_title=_("Contents"), toc_depth=2, author="Palermo", blocks=blocks)
+        return cycle_document(cycle, language=language, title=title,
+                              subtitle=f"{cycle.localized_title} — {label}", footer=label,
+                              toc_depth=2, blocks=blocks)
+
+
+def cycle_document(cycle: Cycle, *, language: str, title: str, subtitle: str, footer: str,
+                   toc_depth: int, blocks: list[Block]) -> Document:
+    """A report of the cycle, dated today, in the active language (this module's report and
+    the report on clarification answers): a demonstration cycle's says so on its title page,
+    the first thing a reader sees."""
+    today = timezone.localdate()
+    if cycle.is_demo:
+        subtitle += " — " + _("Fictional demonstration data: not the answers of any State.")
+    return Document(
+        title=title, language=language, subtitle=subtitle,
+        header=f"Palermo · {cycle.localized_title}", footer=footer, edition_date=today,
+        edition_label=_("Edition of %(date)s") % {
+            "date": formats.date_format(today, "DATE_FORMAT")},
+        page_label=_("Page %(page)s of %(pages)s") % {"page": "{page}", "pages": "{pages}"},
+        toc_title=_("Contents"), toc_depth=toc_depth, author="Palermo", blocks=blocks)
+
+
+def rendered(doc: Document, fmt: str, filename: str) -> Built:
+    """The document as DOCX or PDF (404 for another format)."""
+    if fmt not in FORMATS:
+        raise Http404
+    data = render_docx(doc) if fmt == "docx" else render_pdf(doc).data
+    return Built(data, FORMATS[fmt], f"{filename}.{fmt}")
 
 
 def build(cycle: Cycle, scope: Scope, language: str, fmt: str) -> Built:
     if fmt not in FORMATS:
         raise Http404
-    doc = document(cycle, scope, language)
-    data = render_docx(doc) if fmt == "docx" else render_pdf(doc).data
     suffix = {"secretariat": "full", "circulation": "public"}.get(scope.kind, "state")
-    return Built(data, FORMATS[fmt],
-                 f"palermo-cycle-{cycle.pk}-report-{suffix}-{language}.{fmt}")
+    return rendered(document(cycle, scope, language), fmt,
+                    f"palermo-cycle-{cycle.pk}-report-{suffix}-{language}")
